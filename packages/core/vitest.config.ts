@@ -1,0 +1,3 @@
+import { testConfig } from '../../vitest.base.js';
+
+export default testConfig();
