@@ -1,0 +1,350 @@
+import {
+  COLON,
+  CR,
+  EURO,
+  EXTENSION,
+  gsmClassTable,
+  HIGH_SURROGATE,
+  LF,
+  LOW_SURROGATE,
+  NON_GSM,
+  PLAIN,
+  SPECIAL,
+} from './alphabet.js';
+import {
+  applySmsPartnerReplacements,
+  EURO_TOKEN,
+  LINE_BREAK_TOKEN,
+  providerTargets,
+  smsPartnerClassTable,
+} from './replacements.js';
+import { splitIntoParts } from './split.js';
+import type {
+  CountSegmentsOptions,
+  Encoding,
+  NonGsmCharacter,
+  Replacement,
+  SegmentCount,
+} from './types.js';
+
+export const GSM_SINGLE = 160;
+export const GSM_PART = 153;
+export const UCS_SINGLE = 70;
+export const UCS_PART = 67;
+
+const DONE = 0;
+const NOT_GSM = 1;
+/** A `:` whose token status depends on replaced characters: count the text as sent instead. */
+const AMBIGUOUS = 2;
+
+// Results of the last pass. Module variables, so the hot path allocates nothing.
+let passUnits = 0;
+let passSegments = 0;
+let passRemaining = 0;
+let passChanged = false;
+
+/**
+ * Length in the original text of a literal token (`:br:` → 4, `:euro:` → 6) starting at `i`, 0 when
+ * there is none, -1 when a character the provider changes sits where the token would be (the text
+ * as sent decides then).
+ */
+function literalTokenAt(text: string, i: number, table: Uint8Array): number {
+  let br = true;
+  let euro = true;
+  for (let j = 1; j < 6; j++) {
+    const code = text.charCodeAt(i + j);
+    if (code !== COLON && table[code] === SPECIAL) return -1;
+    if (br) {
+      if (code !== LINE_BREAK_TOKEN.charCodeAt(j)) br = false;
+      else if (j === 3) return 4;
+    }
+    if (euro) {
+      if (code !== EURO_TOKEN.charCodeAt(j)) euro = false;
+      else if (j === 5) return 6;
+    }
+    if (!br && !euro) return 0;
+  }
+  return 0;
+}
+
+/** Sets the pass results from the total units and the part simulation of atomic items. */
+function finish(units: number, boundary: number, parts: number, single: number, part: number) {
+  passUnits = units;
+  if (units <= single) {
+    passSegments = units === 0 ? 0 : 1;
+    passRemaining = single - units;
+    return;
+  }
+  let end = boundary;
+  let count = parts;
+  while (units > end) {
+    end += part;
+    count++;
+  }
+  passSegments = count;
+  passRemaining = end - units;
+}
+
+/**
+ * GSM-7 pass. Plain characters only move the unit position (units = index + delta); the parts are
+ * simulated only at atomic 2-unit items (escape pairs, tokens), which is all that can move a cut.
+ */
+function gsmPass(text: string, table: Uint8Array): number {
+  const n = text.length;
+  let delta = 0;
+  let boundary = GSM_PART;
+  let parts = 1;
+  let changed = false;
+  for (let i = 0; i < n; i++) {
+    const kind = table[text.charCodeAt(i)];
+    if (kind === PLAIN) continue;
+    let length = 1;
+    if (kind === SPECIAL) {
+      const code = text.charCodeAt(i);
+      if (code === COLON) {
+        length = literalTokenAt(text, i, table);
+        if (length < 0) return AMBIGUOUS;
+        if (length === 0) continue;
+      } else if (code === CR) {
+        changed = true;
+        if (text.charCodeAt(i + 1) === LF) length = 2;
+      } else if (code === LF || code === EURO) {
+        changed = true;
+      } else {
+        // Provider table: 0, 1 or 2 plain GSM characters, none atomic.
+        changed = true;
+        delta += (providerTargets().get(code) ?? '').length - 1;
+        continue;
+      }
+    } else if (kind !== EXTENSION) {
+      return NOT_GSM;
+    }
+    // An atomic 2-septet item starting at unit `unit`.
+    const unit = i + delta;
+    while (unit >= boundary) {
+      boundary += GSM_PART;
+      parts++;
+    }
+    if (unit + 2 > boundary) {
+      boundary = unit + GSM_PART;
+      parts++;
+    }
+    delta += 2 - length;
+    i += length - 1;
+  }
+  passChanged = changed;
+  finish(n + delta, boundary, parts, GSM_SINGLE, GSM_PART);
+  return DONE;
+}
+
+/** UCS-2 pass: the same simulation, with surrogate pairs and tokens as the atomic items. */
+function ucsPass(text: string, table: Uint8Array): number {
+  const n = text.length;
+  let delta = 0;
+  let boundary = UCS_PART;
+  let parts = 1;
+  let changed = false;
+  for (let i = 0; i < n; i++) {
+    const kind = table[text.charCodeAt(i)]!;
+    if (kind <= NON_GSM) continue;
+    let length = 2;
+    if (kind === HIGH_SURROGATE) {
+      const next = text.charCodeAt(i + 1);
+      if (next < 0xdc00 || next > 0xdfff) continue; // lone high surrogate: 1 unit
+    } else if (kind === LOW_SURROGATE) {
+      continue; // lone low surrogate: 1 unit
+    } else {
+      const code = text.charCodeAt(i);
+      length = 1;
+      if (code === COLON) {
+        length = literalTokenAt(text, i, table);
+        if (length < 0) return AMBIGUOUS;
+        if (length === 0) continue;
+      } else if (code === CR) {
+        changed = true;
+        if (text.charCodeAt(i + 1) === LF) length = 2;
+      } else if (code === LF || code === EURO) {
+        changed = true;
+      } else {
+        changed = true;
+        delta += (providerTargets().get(code) ?? '').length - 1;
+        continue;
+      }
+    }
+    const unit = i + delta;
+    while (unit >= boundary) {
+      boundary += UCS_PART;
+      parts++;
+    }
+    if (unit + 2 > boundary) {
+      boundary = unit + UCS_PART;
+      parts++;
+    }
+    delta += 2 - length;
+    i += length - 1;
+  }
+  passChanged = changed;
+  finish(n + delta, boundary, parts, UCS_SINGLE, UCS_PART);
+  return DONE;
+}
+
+/** Every character of `sent` outside GSM 03.38 (surrogate pairs as one character). */
+export function findNonGsmCharacters(sent: string): NonGsmCharacter[] {
+  const table = gsmClassTable();
+  const found: NonGsmCharacter[] = [];
+  for (let i = 0; i < sent.length; i++) {
+    const kind = table[sent.charCodeAt(i)]!;
+    if (kind <= EXTENSION) continue;
+    const codePoint = sent.codePointAt(i)!;
+    const char = String.fromCodePoint(codePoint);
+    found.push({ index: i, char, codePoint });
+    i += char.length - 1;
+  }
+  return found;
+}
+
+function describe(found: NonGsmCharacter[]): string {
+  const shown = found.slice(0, 10).map((c) => {
+    const hex = c.codePoint.toString(16).toUpperCase().padStart(4, '0');
+    return `${JSON.stringify(c.char)} (U+${hex}) at index ${c.index}`;
+  });
+  const more = found.length > 10 ? ` and ${found.length - 10} more` : '';
+  return shown.join(', ') + more;
+}
+
+function readOptions(options: CountSegmentsOptions | undefined) {
+  if (options === undefined) return { smsPartner: true, encoding: 'auto', graphemeSafe: false };
+  if (options === null || typeof options !== 'object') {
+    throw new TypeError('countSegments: options must be an object');
+  }
+  const { replacements = 'smspartner', encoding = 'auto', graphemeSafe = false } = options;
+  if (replacements !== 'smspartner' && replacements !== 'none') {
+    throw new RangeError(
+      `countSegments: options.replacements must be 'smspartner' or 'none' (got ${JSON.stringify(replacements)})`,
+    );
+  }
+  if (encoding !== 'auto' && encoding !== 'GSM-7' && encoding !== 'UCS-2') {
+    throw new RangeError(
+      `countSegments: options.encoding must be 'auto', 'GSM-7' or 'UCS-2' (got ${JSON.stringify(encoding)})`,
+    );
+  }
+  if (typeof graphemeSafe !== 'boolean') {
+    throw new TypeError('countSegments: options.graphemeSafe must be a boolean');
+  }
+  return { smsPartner: replacements === 'smspartner', encoding, graphemeSafe };
+}
+
+/**
+ * Counts the SMS a text is billed as (3GPP TS 23.038 / 23.040), after SMS Partner's replacements
+ * by default. Linear time; `parts`, `text`, `replacements` and `nonGsmCharacters` are computed on
+ * first read. Forcing `encoding: 'GSM-7'` on a text with characters outside GSM 03.38 throws a
+ * RangeError naming them (with a `nonGsmCharacters` property).
+ */
+export function countSegments(text: string, options?: CountSegmentsOptions): SegmentCount {
+  if (typeof text !== 'string') throw new TypeError('countSegments: text must be a string');
+  const { smsPartner, encoding: wanted, graphemeSafe } = readOptions(options);
+  const table = smsPartner ? smsPartnerClassTable() : gsmClassTable();
+  let applied: { text: string; replacements: Replacement[] } | undefined;
+  let source = text;
+  let encoding: Encoding = 'UCS-2';
+  if (wanted !== 'UCS-2') {
+    let outcome = gsmPass(source, table);
+    if (outcome === AMBIGUOUS) {
+      applied = applySmsPartnerReplacements(text);
+      source = applied.text;
+      outcome = gsmPass(source, table);
+    }
+    if (outcome === DONE) {
+      encoding = 'GSM-7';
+    } else if (wanted === 'GSM-7') {
+      const found = findNonGsmCharacters(source);
+      const error = new RangeError(
+        `countSegments: the text cannot be sent as GSM-7; ${found.length} character(s) are outside GSM 03.38: ${describe(found)}`,
+      );
+      throw Object.assign(error, { nonGsmCharacters: found });
+    }
+  }
+  if (encoding === 'UCS-2' && ucsPass(source, table) === AMBIGUOUS) {
+    applied = applySmsPartnerReplacements(text);
+    source = applied.text;
+    ucsPass(source, table);
+  }
+  const changed = applied ? applied.replacements.length > 0 : passChanged;
+  return buildResult(
+    text,
+    smsPartner,
+    changed,
+    applied,
+    encoding,
+    passUnits,
+    passSegments,
+    passRemaining,
+    graphemeSafe,
+  );
+}
+
+function buildResult(
+  original: string,
+  smsPartner: boolean,
+  changed: boolean,
+  known: { text: string; replacements: Replacement[] } | undefined,
+  encoding: Encoding,
+  units: number,
+  segments: number,
+  remaining: number,
+  graphemeSafe: boolean,
+): SegmentCount {
+  let applied = known;
+  let parts: string[] | undefined;
+  let nonGsm: NonGsmCharacter[] | undefined;
+  const gsm = encoding === 'GSM-7';
+  const sentText = (): string => {
+    if (!changed) return original;
+    applied ??= applySmsPartnerReplacements(original);
+    return applied.text;
+  };
+  const computeParts = (): string[] => {
+    const sent = sentText();
+    if (segments <= 1) return sent === '' ? [] : [sent];
+    return splitIntoParts(sent, gsm, smsPartner, graphemeSafe).parts;
+  };
+  let segmentCount = segments;
+  let left = remaining;
+  if (graphemeSafe && segments > 1) {
+    const split = splitIntoParts(sentText(), gsm, smsPartner, true);
+    parts = split.parts;
+    segmentCount = parts.length;
+    left = (gsm ? GSM_PART : UCS_PART) - split.lastPartUnits;
+  }
+  return {
+    encoding,
+    segments: segmentCount,
+    units,
+    unitsPerSegment: gsm
+      ? segmentCount > 1
+        ? GSM_PART
+        : GSM_SINGLE
+      : segmentCount > 1
+        ? UCS_PART
+        : UCS_SINGLE,
+    remaining: left,
+    get text() {
+      return sentText();
+    },
+    get replacements() {
+      if (!changed) {
+        applied ??= { text: original, replacements: [] };
+      }
+      applied ??= applySmsPartnerReplacements(original);
+      return applied.replacements;
+    },
+    get parts() {
+      parts ??= computeParts();
+      return parts;
+    },
+    get nonGsmCharacters() {
+      nonGsm ??= gsm ? [] : findNonGsmCharacters(sentText());
+      return nonGsm;
+    },
+  };
+}

@@ -1,0 +1,108 @@
+import { COLON, EXTENSION, gsmClassTable, HIGH_SURROGATE } from './alphabet.js';
+import { EURO_TOKEN, LINE_BREAK_TOKEN } from './replacements.js';
+
+const GSM_PART = 153;
+const UCS_PART = 67;
+/** Code units read past a cut so the segmenter sees what follows it (GB9/GB11 need one). */
+const LOOKAHEAD = 16;
+
+let segmenter: Intl.Segmenter | null | undefined;
+
+function graphemeSegmenter(): Intl.Segmenter | null {
+  if (segmenter === undefined) {
+    segmenter =
+      typeof Intl !== 'undefined' && typeof Intl.Segmenter === 'function'
+        ? new Intl.Segmenter(undefined, { granularity: 'grapheme' })
+        : null;
+  }
+  return segmenter;
+}
+
+/** Length in code units of the item at `i`, and its cost in units (atomic: never split). */
+function itemAt(
+  sent: string,
+  i: number,
+  gsm: boolean,
+  tokens: boolean,
+  table: Uint8Array,
+): [length: number, cost: number] {
+  const code = sent.charCodeAt(i);
+  if (tokens && code === COLON) {
+    if (sent.startsWith(LINE_BREAK_TOKEN, i)) return [LINE_BREAK_TOKEN.length, 2];
+    if (sent.startsWith(EURO_TOKEN, i)) return [EURO_TOKEN.length, 2];
+    return [1, 1];
+  }
+  const kind = table[code];
+  if (gsm) return [1, kind === EXTENSION ? 2 : 1];
+  if (kind === HIGH_SURROGATE) {
+    const next = sent.charCodeAt(i + 1);
+    if (next >= 0xdc00 && next <= 0xdfff) return [2, 2];
+  }
+  return [1, 1];
+}
+
+/**
+ * Moves a cut back to the start of the grapheme cluster it falls in. Only the current part (plus a
+ * few units after the cut) is given to Intl.Segmenter, which is quadratic on long strings in
+ * Node 20. Keeps the cut when the cluster began at or before the part start (longer than a part).
+ */
+function graphemeCut(
+  sent: string,
+  partStart: number,
+  cut: number,
+  itemStarts: Set<number>,
+): number {
+  const segments = graphemeSegmenter();
+  if (!segments) return cut;
+  const window = sent.slice(partStart, Math.min(sent.length, cut + LOOKAHEAD));
+  const boundaries: number[] = [];
+  for (const { index } of segments.segment(window)) {
+    const boundary = partStart + index;
+    if (boundary > cut) break;
+    boundaries.push(boundary);
+  }
+  if (boundaries[boundaries.length - 1] === cut) return cut;
+  for (let k = boundaries.length - 1; k >= 0; k--) {
+    const boundary = boundaries[k]!;
+    if (boundary <= partStart) break;
+    if (itemStarts.has(boundary)) return boundary;
+  }
+  return cut;
+}
+
+/**
+ * Splits the text as sent into parts of at most 153 septets / 67 units, never splitting an escape
+ * pair, a surrogate pair or a `:br:` / `:euro:` token, nor (with `graphemeSafe`) a grapheme cluster
+ * that fits in a part. Call only for texts that need more than one SMS.
+ */
+export function splitIntoParts(
+  sent: string,
+  gsm: boolean,
+  tokens: boolean,
+  graphemeSafe: boolean,
+): { parts: string[]; lastPartUnits: number } {
+  const table = gsmClassTable();
+  const limit = gsm ? GSM_PART : UCS_PART;
+  const parts: string[] = [];
+  const itemStarts = new Set<number>();
+  let partStart = 0;
+  let fill = 0;
+  let i = 0;
+  while (i < sent.length) {
+    const [length, cost] = itemAt(sent, i, gsm, tokens, table);
+    if (fill + cost > limit) {
+      const cut = graphemeSafe ? graphemeCut(sent, partStart, i, itemStarts) : i;
+      parts.push(sent.slice(partStart, cut));
+      itemStarts.clear();
+      partStart = cut;
+      fill = 0;
+      i = cut;
+      continue;
+    }
+    if (graphemeSafe) itemStarts.add(i);
+    fill += cost;
+    i += length;
+  }
+  if (partStart < sent.length) parts.push(sent.slice(partStart));
+  return { parts, lastPartUnits: fill };
+}
