@@ -1,0 +1,10 @@
+import './augment.js';
+
+export { type SmsPartnerMiddleware, smsPartner } from './client-middleware.js';
+export { smsPartnerErrorHandler } from './error-handler.js';
+export { RAW_BODY_LIMIT_BYTES } from './read-body.js';
+export {
+  type SmsPartnerWebhooksRouter,
+  type SmsPartnerWebhooksRouterOptions,
+  smsPartnerWebhooks,
+} from './webhooks-router.js';
