@@ -1,0 +1,505 @@
+import { z } from 'zod';
+import {
+  SmsPartnerApiError,
+  SmsPartnerConfigError,
+  SmsPartnerConnectionError,
+  SmsPartnerError,
+  SmsPartnerOutcomeUnknownError,
+  SmsPartnerProtocolError,
+  SmsPartnerValidationError,
+} from './errors.js';
+import { MAX_RESPONSE_BYTES, parseSendResponse, type SendResult } from './parse.js';
+import { phoneNumberSchema } from './phone.js';
+import { registerSecret } from './redact.js';
+import { checkApiKey, joinUrl, sendRequestFromValid, validateSendParams } from './request.js';
+import {
+  type CancelResult,
+  type Credits,
+  type MessageStatus,
+  parseCancelResponse,
+  parseCreditsResponse,
+  parseMessageStatusResponse,
+  parseStopAddResponse,
+  parseStopListResponse,
+  type StopListEntry,
+} from './responses.js';
+import {
+  clientOptionsSchema,
+  DEFAULT_BASE_URL,
+  type SendParams,
+  type SmsPartnerClientOptions,
+  toFieldIssues,
+} from './schemas.js';
+
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+const DEFAULT_TIMEOUT_MS = 10_000;
+const DEFAULT_RETRY = { retries: 2, minDelayMs: 250, maxDelayMs: 5_000 };
+/** Failures that prove the request never reached a server: nothing can have been sent. */
+const NEVER_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+const USER_AGENT = 'smspartner-kit-core';
+
+type Env = Record<string, string | undefined>;
+const env = (): Env => (globalThis as { process?: { env?: Env } }).process?.env ?? {};
+
+/** `send` parameters as the client takes them: `from` may come from the client options. */
+export type ClientSendParams = Omit<SendParams, 'from'> & { from?: string };
+
+interface Call {
+  /** Human label for errors, never containing the URL's query string. */
+  label: string;
+  method: 'GET' | 'POST';
+  path: string;
+  query?: Record<string, string>;
+  json?: Record<string, unknown>;
+  accept?: string;
+  /** Reads retry 429/5xx/network errors; writes retry only when the request provably never left. */
+  mode: 'read' | 'write';
+  context?: { tag?: string; to?: string };
+}
+
+interface Answer {
+  status: number;
+  text: string;
+}
+
+const idSchema = z.union([
+  z.number().int().nonnegative(),
+  z
+    .string()
+    .trim()
+    .min(1, 'id must not be empty')
+    .max(100)
+    .regex(/^[\w.:-]+$/, 'id may contain only letters, digits, _ . : -'),
+]);
+
+function validate<T>(
+  schema: z.ZodType<T, unknown>,
+  value: unknown,
+  field: string,
+  context: string,
+): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issues = toFieldIssues(parsed.error).map((issue) => ({
+    field: issue.field ? `${field}.${issue.field}` : field,
+    message: issue.message,
+  }));
+  throw new SmsPartnerValidationError(issues, context);
+}
+
+function connectCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; current && typeof current === 'object' && depth < 5; depth++) {
+    const { code, errors, cause } = current as {
+      code?: unknown;
+      errors?: unknown;
+      cause?: unknown;
+    };
+    if (typeof code === 'string' && NEVER_SENT_CODES.has(code)) return code;
+    if (Array.isArray(errors) && errors.length > 0) {
+      const codes = errors.map((e) => (e as { code?: unknown } | null)?.code);
+      if (codes.every((c) => typeof c === 'string' && NEVER_SENT_CODES.has(c)))
+        return codes[0] as string;
+    }
+    current = cause;
+  }
+  return undefined;
+}
+
+function describeFailure(error: unknown, timeoutMs: number): string {
+  const name = (error as { name?: unknown } | null)?.name;
+  if (name === 'TimeoutError' || name === 'AbortError') return `no answer within ${timeoutMs} ms`;
+  let current: unknown = error;
+  for (let depth = 0; current && typeof current === 'object' && depth < 5; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return error instanceof Error ? error.message : 'network error';
+}
+
+/** `Retry-After` as milliseconds: delta-seconds or an HTTP date. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (value === null) return undefined;
+  const text = value.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const date = Date.parse(text);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+async function readLimited(response: Response): Promise<string> {
+  const declared = Number(response.headers?.get?.('content-length'));
+  if (declared > MAX_RESPONSE_BYTES) {
+    await response.body?.cancel().catch(() => undefined);
+    throw new SmsPartnerProtocolError('Answer larger than 1 MB refused', {
+      httpStatus: response.status,
+    });
+  }
+  if (!response.body) return typeof response.text === 'function' ? response.text() : '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > MAX_RESPONSE_BYTES) {
+      await reader.cancel().catch(() => undefined);
+      throw new SmsPartnerProtocolError('Answer larger than 1 MB refused', {
+        httpStatus: response.status,
+      });
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}
+
+/**
+ * SMS Partner long-number API client. Validates before any network call, never sends an SMS twice,
+ * and never lets the API key into an error, a log line or `util.inspect`.
+ */
+export class SmsPartnerClient {
+  readonly #apiKey: string;
+  readonly #baseUrl: string;
+  readonly #timeoutMs: number;
+  readonly #format: 'json' | 'xml';
+  readonly #sandbox: boolean | undefined;
+  readonly #fetch: typeof fetch;
+  readonly #retry: { retries: number; minDelayMs: number; maxDelayMs: number };
+  readonly #userAgent: string;
+  readonly #from: string | undefined;
+
+  /** Stop list (numbers that must not receive SMS). */
+  readonly stopList: {
+    list(): Promise<StopListEntry[]>;
+    add(phoneNumber: string): Promise<{ stopId: string }>;
+    remove(id: string | number): Promise<void>;
+  };
+
+  constructor(options: SmsPartnerClientOptions = {}) {
+    if (!options || typeof options !== 'object' || Array.isArray(options)) {
+      throw new SmsPartnerConfigError('SmsPartnerClient options must be an object');
+    }
+    const parsed = clientOptionsSchema.safeParse(options);
+    if (!parsed.success) {
+      const issues = toFieldIssues(parsed.error, Object.keys(clientOptionsSchema.shape));
+      throw new SmsPartnerConfigError(
+        `Invalid SmsPartnerClient options: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`,
+        issues,
+      );
+    }
+    const o = parsed.data;
+    this.#apiKey = checkApiKey(o.apiKey ?? env().SMSPARTNER_API_KEY);
+    registerSecret(this.#apiKey);
+    const baseUrl = o.baseUrl ?? env().SMSPARTNER_BASE_URL ?? DEFAULT_BASE_URL;
+    if (o.baseUrl === undefined && baseUrl !== DEFAULT_BASE_URL) {
+      validate(
+        clientOptionsSchema.shape.baseUrl,
+        baseUrl,
+        'SMSPARTNER_BASE_URL',
+        'Invalid environment',
+      );
+    }
+    this.#baseUrl = baseUrl;
+    this.#timeoutMs = o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.#format = o.format ?? 'json';
+    this.#sandbox = o.sandbox;
+    const fetchImpl = o.fetch ?? globalThis.fetch;
+    if (typeof fetchImpl !== 'function') {
+      throw new SmsPartnerConfigError('No fetch available: pass { fetch }');
+    }
+    this.#fetch = fetchImpl;
+    this.#retry =
+      o.retry === false ? { ...DEFAULT_RETRY, retries: 0 } : { ...DEFAULT_RETRY, ...o.retry };
+    this.#userAgent = o.userAgent ? `${USER_AGENT} ${o.userAgent}` : USER_AGENT;
+    this.#from = o.from;
+    this.stopList = {
+      list: () => this.#stopListList(),
+      add: (phoneNumber: string) => this.#stopListAdd(phoneNumber),
+      remove: (id: string | number) => this.#stopListRemove(id),
+    };
+  }
+
+  /** Options as they apply, the API key masked. */
+  #describe(): Record<string, unknown> {
+    return {
+      apiKey: '***',
+      baseUrl: this.#baseUrl,
+      timeoutMs: this.#timeoutMs,
+      format: this.#format,
+      sandbox: this.#sandbox,
+      retry: this.#retry,
+      userAgent: this.#userAgent,
+      from: this.#from,
+    };
+  }
+
+  toJSON(): Record<string, unknown> {
+    return this.#describe();
+  }
+
+  [INSPECT](): string {
+    return `SmsPartnerClient ${JSON.stringify(this.#describe())}`;
+  }
+
+  toString(): string {
+    return this[INSPECT]();
+  }
+
+  /**
+   * `POST /vn/send`. Retried only when the request provably never left; a timeout, reset or
+   * unreadable answer throws SmsPartnerOutcomeUnknownError (with `tag` and `to`) — the SMS may
+   * have gone, so the SDK does not retry.
+   */
+  async send(params: ClientSendParams): Promise<SendResult> {
+    if (!params || typeof params !== 'object' || Array.isArray(params)) {
+      throw new SmsPartnerValidationError([
+        { field: '', message: 'send parameters must be an object' },
+      ]);
+    }
+    let valid: SendParams;
+    try {
+      valid = validateSendParams({
+        ...params,
+        from: params.from ?? this.#from,
+        sandbox: params.sandbox ?? this.#sandbox,
+        format: params.format ?? this.#format,
+      });
+    } catch (error) {
+      if (
+        error instanceof SmsPartnerValidationError &&
+        params.from === undefined &&
+        this.#from === undefined
+      ) {
+        const issues = error.issues.map((issue) =>
+          issue.field === 'from'
+            ? {
+                field: 'from',
+                message: 'from is required: pass it to send() or set `from` in the client options',
+              }
+            : issue,
+        );
+        throw new SmsPartnerValidationError(issues, 'Invalid send parameters');
+      }
+      throw error;
+    }
+    const request = sendRequestFromValid(valid, { apiKey: this.#apiKey, baseUrl: this.#baseUrl });
+    const context = { to: valid.to, ...(valid.tag === undefined ? {} : { tag: valid.tag }) };
+    const answer = await this.#call({
+      label: 'send',
+      method: 'POST',
+      path: '/vn/send',
+      json: JSON.parse(request.body) as Record<string, unknown>,
+      accept: request.headers.accept,
+      mode: 'write',
+      context,
+    });
+    try {
+      return parseSendResponse(answer.text, { format: valid.format, status: answer.status });
+    } catch (error) {
+      if (!(error instanceof SmsPartnerProtocolError)) throw error;
+      if (answer.status === 429) {
+        // A rate-limit answer is a refusal: nothing was queued.
+        throw new SmsPartnerApiError({
+          code: 429,
+          meaning: 'rate limited (HTTP 429)',
+          httpStatus: 429,
+          raw: error.snippet,
+        });
+      }
+      throw new SmsPartnerOutcomeUnknownError(
+        `SMS Partner answered the send request with something unreadable (HTTP ${answer.status}); the SMS may have been sent — reconcile with error.tag / error.to before resending`,
+        { ...context, cause: error },
+      );
+    }
+  }
+
+  /** `GET /me`: credits and balance as numbers. */
+  async getCredits(): Promise<Credits> {
+    const answer = await this.#call({
+      label: 'getCredits',
+      method: 'GET',
+      path: '/me',
+      mode: 'read',
+    });
+    return parseCreditsResponse(answer.text, { status: answer.status });
+  }
+
+  /** `GET /message-status`: one normalised status (`statut`/`status`, ids, dates, money). */
+  async getMessageStatus(query: {
+    messageId: string | number;
+    phoneNumber: string;
+  }): Promise<MessageStatus> {
+    const q = validate(
+      z.strictObject({ messageId: idSchema, phoneNumber: phoneNumberSchema }),
+      query,
+      'query',
+      'Invalid getMessageStatus query',
+    );
+    const answer = await this.#call({
+      label: 'getMessageStatus',
+      method: 'GET',
+      path: '/message-status',
+      query: { messageId: String(q.messageId), phoneNumber: q.phoneNumber },
+      mode: 'read',
+    });
+    return parseMessageStatusResponse(answer.text, { status: answer.status });
+  }
+
+  /** `GET /message-cancel`: cancel a scheduled SMS (not less than 5 minutes before it goes). */
+  async cancelScheduled(messageId: string | number): Promise<CancelResult> {
+    const id = validate(idSchema, messageId, 'messageId', 'Invalid cancelScheduled argument');
+    const answer = await this.#call({
+      label: 'cancelScheduled',
+      method: 'GET',
+      path: '/message-cancel',
+      query: { messageId: String(id) },
+      mode: 'write',
+    });
+    return parseCancelResponse(answer.text, { status: answer.status });
+  }
+
+  async #stopListList(): Promise<StopListEntry[]> {
+    const answer = await this.#call({
+      label: 'stopList.list',
+      method: 'GET',
+      path: '/stop-sms/list',
+      mode: 'read',
+    });
+    return parseStopListResponse(answer.text, { status: answer.status });
+  }
+
+  async #stopListAdd(phoneNumber: string): Promise<{ stopId: string }> {
+    const phone = validate(
+      phoneNumberSchema,
+      phoneNumber,
+      'phoneNumber',
+      'Invalid stopList.add argument',
+    );
+    const answer = await this.#call({
+      label: 'stopList.add',
+      method: 'POST',
+      path: '/stop-sms/add',
+      json: { apiKey: this.#apiKey, phoneNumber: phone, _format: 'json' },
+      mode: 'write',
+      context: { to: phone },
+    });
+    return parseStopAddResponse(answer.text, { status: answer.status });
+  }
+
+  async #stopListRemove(id: string | number): Promise<void> {
+    const valid = validate(idSchema, id, 'id', 'Invalid stopList.remove argument');
+    const answer = await this.#call({
+      label: 'stopList.remove',
+      method: 'GET',
+      path: '/stop-sms/delete',
+      query: { id: String(valid) },
+      mode: 'write',
+    });
+    parseCancelResponse(answer.text, { status: answer.status });
+  }
+
+  /** One HTTP exchange with the retry rules; the URL (which may carry the key) never leaves here. */
+  async #call(call: Call): Promise<Answer> {
+    const url = new URL(joinUrl(this.#baseUrl, call.path));
+    if (call.method === 'GET') {
+      url.searchParams.set('apiKey', this.#apiKey);
+      for (const [key, value] of Object.entries(call.query ?? {})) url.searchParams.set(key, value);
+      url.searchParams.set('_format', 'json');
+    }
+    const headers: Record<string, string> = {
+      accept: call.accept ?? 'application/json',
+      'user-agent': this.#userAgent,
+    };
+    if (call.json) headers['content-type'] = 'application/json';
+    const { retries, minDelayMs, maxDelayMs } = this.#retry;
+    const backoff = (attempt: number) =>
+      Math.random() * Math.min(maxDelayMs, minDelayMs * 2 ** attempt);
+
+    for (let attempt = 0; ; attempt++) {
+      const last = attempt >= retries;
+      let response: Response;
+      try {
+        response = await this.#fetch(url.toString(), {
+          method: call.method,
+          headers,
+          body: call.json ? JSON.stringify(call.json) : undefined,
+          signal: AbortSignal.timeout(this.#timeoutMs),
+          redirect: call.mode === 'write' ? 'error' : 'follow',
+        });
+      } catch (error) {
+        const code = connectCode(error);
+        if (code !== undefined) {
+          if (!last) {
+            await sleep(backoff(attempt));
+            continue;
+          }
+          throw new SmsPartnerConnectionError(
+            `Could not reach SMS Partner for ${call.label} (${code}) after ${attempt + 1} attempt(s); nothing was sent`,
+            { cause: error },
+          );
+        }
+        if (call.mode === 'write')
+          throw this.#unknownOutcome(call, describeFailure(error, this.#timeoutMs), error);
+        if (!last) {
+          await sleep(backoff(attempt));
+          continue;
+        }
+        throw new SmsPartnerConnectionError(
+          `SMS Partner ${call.label} failed after ${attempt + 1} attempt(s): ${describeFailure(error, this.#timeoutMs)}`,
+          { cause: error },
+        );
+      }
+
+      const retryable = call.mode === 'read' && (response.status === 429 || response.status >= 500);
+      if (retryable && !last) {
+        const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
+        if (retryAfter === undefined || retryAfter <= maxDelayMs) {
+          await response.body?.cancel().catch(() => undefined);
+          await sleep(retryAfter ?? backoff(attempt));
+          continue;
+        }
+      }
+      try {
+        return { status: response.status, text: await readLimited(response) };
+      } catch (error) {
+        if (call.mode === 'write')
+          throw this.#unknownOutcome(call, describeFailure(error, this.#timeoutMs), error);
+        if (error instanceof SmsPartnerError) throw error;
+        if (!last) {
+          await sleep(backoff(attempt));
+          continue;
+        }
+        throw new SmsPartnerConnectionError(
+          `SMS Partner ${call.label} failed while reading the answer after ${attempt + 1} attempt(s): ${describeFailure(error, this.#timeoutMs)}`,
+          { cause: error },
+        );
+      }
+    }
+  }
+
+  #unknownOutcome(call: Call, reason: string, cause: unknown): SmsPartnerOutcomeUnknownError {
+    return new SmsPartnerOutcomeUnknownError(
+      `SMS Partner ${call.label}: the request may have been received but no answer came back (${reason}); it was not retried — reconcile${call.context?.tag ? ` using tag "${call.context.tag}"` : ''} before trying again`,
+      { ...call.context, cause },
+    );
+  }
+}
+
+/** Same as `new SmsPartnerClient(options)`. */
+export function createClient(options?: SmsPartnerClientOptions): SmsPartnerClient {
+  return new SmsPartnerClient(options);
+}

@@ -1,0 +1,107 @@
+import { SmsPartnerConfigError, SmsPartnerValidationError } from './errors.js';
+import { redact, redactUrl } from './redact.js';
+import { DEFAULT_BASE_URL, type SendParams, sendParamsSchema, toFieldIssues } from './schemas.js';
+import { toProviderSchedule } from './time.js';
+
+export interface SendRequest {
+  method: 'POST';
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+const SEND_KEYS = Object.keys(sendParamsSchema.shape);
+
+/** `baseUrl` + `path`, with exactly one slash between them. */
+export function joinUrl(baseUrl: string, path: string): string {
+  return `${baseUrl.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
+}
+
+export function checkApiKey(apiKey: unknown): string {
+  if (typeof apiKey !== 'string' || apiKey.trim() === '') {
+    throw new SmsPartnerConfigError(
+      'SMS Partner API key missing: pass { apiKey } or set SMSPARTNER_API_KEY',
+      [{ field: 'apiKey', message: 'apiKey is required (a non-empty string)' }],
+    );
+  }
+  return apiKey;
+}
+
+/**
+ * Attach a redacted JSON/inspect view so that logging the request object (a common habit) never
+ * prints the API key that the body carries.
+ */
+export function withRedactedView<T extends { url: string; body?: string }>(request: T): T {
+  const view = () => ({
+    ...request,
+    url: redactUrl(request.url),
+    ...(request.body === undefined ? {} : { body: redact(request.body) }),
+  });
+  Object.defineProperty(request, 'toJSON', { value: view, enumerable: false });
+  Object.defineProperty(request, INSPECT, { value: view, enumerable: false });
+  return request;
+}
+
+/** Validated, normalised send parameters (phone numbers in international digits, no `+`). */
+export function validateSendParams(params: unknown): SendParams {
+  const parsed = sendParamsSchema.safeParse(params);
+  if (!parsed.success) {
+    throw new SmsPartnerValidationError(
+      toFieldIssues(parsed.error, SEND_KEYS),
+      'Invalid send parameters',
+    );
+  }
+  return parsed.data;
+}
+
+/** Build the provider body from already-validated parameters. */
+export function sendRequestFromValid(
+  params: SendParams,
+  config: { apiKey: string; baseUrl?: string },
+): SendRequest {
+  const body: Record<string, unknown> = {
+    apiKey: config.apiKey,
+    to: params.to,
+    from: params.from,
+    message: params.message,
+  };
+  if (params.tag !== undefined) body.tag = params.tag;
+  if (params.isStopSms) body.isStopSms = 1;
+  if (params.urlResponse !== undefined) body.urlResponse = params.urlResponse;
+  if (params.urlDlr !== undefined) body.urlDlr = params.urlDlr;
+  if (params.sandbox) body.sandbox = 1;
+  if (params.scheduledAt !== undefined) Object.assign(body, toProviderSchedule(params.scheduledAt));
+  const format = params.format ?? 'json';
+  body._format = format;
+  return withRedactedView({
+    method: 'POST' as const,
+    url: joinUrl(config.baseUrl ?? DEFAULT_BASE_URL, '/vn/send'),
+    headers: {
+      'content-type': 'application/json',
+      accept: format === 'xml' ? 'application/xml' : 'application/json',
+    },
+    body: JSON.stringify(body),
+  });
+}
+
+/**
+ * Pure: validates `params` (throws SmsPartnerValidationError naming every bad field) and returns
+ * the `POST {baseUrl}/vn/send` request. The API key travels in the JSON body, never in the URL.
+ */
+export function buildSendRequest(
+  params: SendParams,
+  config: { apiKey: string; baseUrl?: string },
+): SendRequest {
+  const apiKey = checkApiKey(config?.apiKey);
+  const baseUrl = config.baseUrl ?? DEFAULT_BASE_URL;
+  try {
+    const url = new URL(baseUrl);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('protocol');
+  } catch {
+    throw new SmsPartnerConfigError('Invalid baseUrl', [
+      { field: 'baseUrl', message: 'baseUrl must be an absolute http:// or https:// URL' },
+    ]);
+  }
+  return sendRequestFromValid(validateSendParams(params), { apiKey, baseUrl });
+}
