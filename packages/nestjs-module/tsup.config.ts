@@ -1,3 +1,8 @@
 import { libraryBuild } from '../../tsup.base.js';
 
-export default libraryBuild();
+// tsconfig.json sets emitDecoratorMetadata, so tsup runs @swc/core over the sources and Nest can
+// read `design:paramtypes` from the built classes (test/dist-metadata.test.ts guards this).
+// Nest, rxjs and our sibling packages stay external: one copy of each at runtime, never bundled.
+export default libraryBuild({
+  external: [/^@nestjs\//, 'reflect-metadata', /^rxjs(\/|$)/, /^@smspartner-kit\//],
+});

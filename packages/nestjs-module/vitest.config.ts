@@ -1,3 +1,7 @@
+import swc from 'unplugin-swc';
 import { testConfig } from '../../vitest.base.js';
 
-export default testConfig();
+// esbuild (vite's default) drops decorator metadata; swc emits it like the build does.
+export default testConfig({
+  plugins: [swc.vite()],
+});
