@@ -1,3 +1,4 @@
 import { libraryBuild } from '../../tsup.base.js';
 
-export default libraryBuild();
+// cli.ts starts with a `#!/usr/bin/env node` line, which esbuild keeps in dist/cli.js.
+export default libraryBuild({ entry: ['src/index.ts', 'src/cli.ts'] });

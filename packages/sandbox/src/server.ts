@@ -1,0 +1,450 @@
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type ApiResult, apiError, ENDPOINTS, type Endpoint, SandboxEngine } from './engine.js';
+import { SandboxRequestError } from './errors.js';
+import { Params } from './params.js';
+import { type Format, renderAnswer } from './render.js';
+import { faultSchema, resolveOptions, zodIssues } from './schemas.js';
+import { Timers } from './timers.js';
+import type { FaultType, Sandbox, SandboxFault, SandboxLogger, SandboxOptions } from './types.js';
+
+interface QueuedFault {
+  type: FaultType;
+  remaining: number;
+  delayMs?: number;
+}
+
+type Body = { kind: 'empty' } | { kind: 'data'; data: Buffer } | { kind: 'too_large' };
+
+function readBody(req: IncomingMessage, limit: number): Promise<Body> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      if (tooLarge) return;
+      size += chunk.length;
+      if (size > limit) {
+        tooLarge = true;
+        chunks.length = 0;
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (tooLarge) resolve({ kind: 'too_large' });
+      else if (size === 0) resolve({ kind: 'empty' });
+      else
+        resolve({
+          kind: 'data',
+          data: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size),
+        });
+    });
+    req.on('error', reject);
+  });
+}
+
+type ParsedBody =
+  | { ok: true; value: Record<string, unknown> | URLSearchParams | undefined }
+  | { ok: false; message: string };
+
+/** JSON when it says so or looks like it; form-encoded otherwise (the provider is lenient too). */
+function parseBody(body: Body, contentType: string | undefined): ParsedBody {
+  if (body.kind !== 'data') return { ok: true, value: undefined };
+  const text = body.data.toString('utf8');
+  const type = (contentType ?? '').toLowerCase();
+  const looksJson = /^\s*[[{"]/.test(text);
+  if (type.includes('json') || (!type.includes('form-urlencoded') && looksJson)) {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      return { ok: false, message: `malformed JSON: ${(error as Error).message}` };
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      return { ok: false, message: 'the JSON body must be an object' };
+    }
+    return { ok: true, value: value as Record<string, unknown> };
+  }
+  return { ok: true, value: new URLSearchParams(text) };
+}
+
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+) {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
+  res.end(text);
+}
+
+function originOf(address: AddressInfo): string {
+  let host = address.address;
+  if (host === '0.0.0.0') host = '127.0.0.1';
+  else if (host === '::') host = '::1';
+  return `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+}
+
+function makeLog(logger: SandboxLogger | undefined) {
+  const call = (level: 'info' | 'warn' | 'error', message: string) => {
+    try {
+      logger?.[level]?.(message);
+    } catch {
+      // A failing logger must not take the sandbox down.
+    }
+  };
+  return {
+    info: (m: string) => call('info', m),
+    warn: (m: string) => call('warn', m),
+    error: (m: string) => call('error', m),
+  };
+}
+
+/**
+ * Starts the emulator on `host:port` (default 127.0.0.1, a free port) and resolves once it
+ * listens. Options are validated (SmsPartnerConfigError names each bad field).
+ */
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const config = resolveOptions(options);
+  const log = makeLog(config.logger);
+  const engine = new SandboxEngine(config, log);
+  const timers = new Timers();
+  const held = new Set<ServerResponse>();
+  let faults: QueuedFault[] = [];
+  let closing: Promise<void> | undefined;
+
+  const takeFault = (): QueuedFault | undefined => {
+    const head = faults[0];
+    if (!head) return undefined;
+    head.remaining--;
+    if (head.remaining <= 0) faults.shift();
+    return head;
+  };
+
+  const injectFault = (fault: SandboxFault): void => {
+    const parsed = faultSchema.safeParse(fault);
+    if (!parsed.success) {
+      const issues = zodIssues(parsed.error);
+      throw new SandboxRequestError(
+        400,
+        'validation_error',
+        `Invalid fault: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`,
+        issues,
+      );
+    }
+    faults.push({
+      type: parsed.data.type,
+      remaining: parsed.data.count,
+      ...(parsed.data.delayMs === undefined ? {} : { delayMs: parsed.data.delayMs }),
+    });
+    log.info(`fault queued: ${parsed.data.type} × ${parsed.data.count}`);
+  };
+
+  const pendingFaults = () => faults.map((f) => ({ type: f.type, count: f.remaining }));
+
+  async function handleApi(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    endpoint: string,
+  ): Promise<void> {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > config.maxBodyBytes) {
+      sendJson(
+        res,
+        413,
+        { success: false, code: 413, message: 'request body too large' },
+        {
+          connection: 'close',
+        },
+      );
+      return;
+    }
+    const body = await readBody(req, config.maxBodyBytes);
+    if (body.kind === 'too_large') {
+      sendJson(res, 413, { success: false, code: 413, message: 'request body too large' });
+      return;
+    }
+    if (!ENDPOINTS.has(endpoint)) {
+      sendJson(res, 404, {
+        success: false,
+        code: 404,
+        message: `unknown endpoint /v1/${endpoint}`,
+      });
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'POST') {
+      sendJson(
+        res,
+        405,
+        { success: false, code: 405, message: 'use GET or POST' },
+        {
+          allow: 'GET, POST',
+        },
+      );
+      return;
+    }
+    const parsedBody = parseBody(body, req.headers['content-type']);
+    const params = Params.from(url.searchParams, parsedBody.ok ? parsedBody.value : undefined);
+    const format: Format = params.get('_format')?.trim().toLowerCase() === 'xml' ? 'xml' : 'json';
+    const fault = takeFault();
+
+    if (fault?.type === 'http429') {
+      const retryAfter = Math.ceil((fault.delayMs ?? 1000) / 1000);
+      log.warn(`${req.method} /v1/${endpoint} → 429 (injected fault)`);
+      sendJson(
+        res,
+        429,
+        { success: false, code: 429, message: 'too many requests (sandbox fault)' },
+        {
+          'retry-after': String(retryAfter),
+        },
+      );
+      return;
+    }
+    if (fault?.type === 'http500') {
+      log.warn(`${req.method} /v1/${endpoint} → 500 (injected fault)`);
+      const text = 'Internal Server Error (sandbox fault)';
+      res.writeHead(500, {
+        'content-type': 'text/plain; charset=utf-8',
+        'content-length': text.length,
+      });
+      res.end(text);
+      return;
+    }
+
+    const result: ApiResult = parsedBody.ok
+      ? engine.handle(endpoint as Endpoint, params, fault?.type)
+      : apiError(90, parsedBody.message);
+    const code = result.answer.code;
+    log.info(
+      `${req.method} /v1/${endpoint} → ${result.status} code ${code}` +
+        (fault ? ` (fault ${fault.type})` : ''),
+    );
+    const rendered = renderAnswer(result.answer, format);
+
+    switch (fault?.type) {
+      case 'timeout':
+        // Processed, never answered: the client cannot know whether the message left.
+        held.add(res);
+        res.on('close', () => held.delete(res));
+        return;
+      case 'reset':
+        req.socket.destroy();
+        return;
+      case 'garbled': {
+        const garbled = `\u0000garbled ${rendered.body.slice(0, Math.ceil(rendered.body.length / 2))}`;
+        res.writeHead(200, {
+          'content-type': rendered.contentType,
+          'content-length': Buffer.byteLength(garbled),
+        });
+        res.end(garbled);
+        return;
+      }
+      case 'slow': {
+        const cancel = timers.after(fault.delayMs ?? 1000, () => {
+          res.off('close', cancel);
+          if (!res.destroyed) {
+            res.writeHead(result.status, { 'content-type': rendered.contentType });
+            res.end(rendered.body);
+          }
+        });
+        res.on('close', cancel);
+        return;
+      }
+      default:
+        res.writeHead(result.status, {
+          'content-type': rendered.contentType,
+          'content-length': Buffer.byteLength(rendered.body),
+        });
+        res.end(rendered.body);
+    }
+  }
+
+  async function readControlJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+    const body = await readBody(req, config.maxBodyBytes);
+    if (body.kind === 'too_large') {
+      throw new SandboxRequestError(413, 'too_large', 'request body too large');
+    }
+    if (body.kind === 'empty') return {};
+    let value: unknown;
+    try {
+      value = JSON.parse(body.data.toString('utf8'));
+    } catch (error) {
+      throw new SandboxRequestError(
+        400,
+        'invalid_json',
+        `malformed JSON: ${(error as Error).message}`,
+      );
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      throw new SandboxRequestError(400, 'invalid_json', 'the JSON body must be an object');
+    }
+    return value as Record<string, unknown>;
+  }
+
+  const control: Record<
+    string,
+    Partial<Record<string, (req: IncomingMessage) => Promise<[number, unknown]>>>
+  > = {
+    health: { GET: async () => [200, { ok: true }] },
+    messages: {
+      GET: async () => {
+        const messages = engine.messages();
+        return [200, { total: messages.length, dropped: engine.droppedMessages(), messages }];
+      },
+    },
+    callbacks: {
+      GET: async () => {
+        const callbacks = engine.callbacks();
+        return [200, { total: callbacks.length, dropped: engine.droppedCallbacks(), callbacks }];
+      },
+    },
+    'stop-list': { GET: async () => [200, { stopList: engine.stopList() }] },
+    state: {
+      GET: async () => [
+        200,
+        {
+          credits: engine.remainingCredits(),
+          messages: engine.messages().length,
+          droppedMessages: engine.droppedMessages(),
+          callbacks: engine.callbacks().length,
+          stopList: engine.stopList().length,
+          faults: pendingFaults(),
+        },
+      ],
+      DELETE: async () => {
+        engine.reset();
+        faults = [];
+        log.info('state reset');
+        return [200, { reset: true }];
+      },
+    },
+    faults: {
+      GET: async () => [200, { faults: pendingFaults() }],
+      POST: async (req) => {
+        injectFault((await readControlJson(req)) as unknown as SandboxFault);
+        return [201, { faults: pendingFaults() }];
+      },
+      DELETE: async () => {
+        const cleared = faults.length;
+        faults = [];
+        return [200, { cleared }];
+      },
+    },
+    replies: {
+      POST: async (req) => [200, await engine.reply((await readControlJson(req)) as never)],
+    },
+  };
+
+  async function handleControl(req: IncomingMessage, res: ServerResponse, name: string) {
+    const routes = control[name];
+    if (!routes) {
+      req.resume();
+      sendJson(res, 404, {
+        error: 'not_found',
+        message: `unknown control endpoint /__sandbox/${name}`,
+      });
+      return;
+    }
+    const route = routes[req.method ?? ''];
+    if (!route) {
+      req.resume();
+      const allow = Object.keys(routes).join(', ');
+      sendJson(res, 405, { error: 'method_not_allowed', message: `use ${allow}` }, { allow });
+      return;
+    }
+    try {
+      const [status, body] = await route(req);
+      sendJson(res, status, body);
+    } catch (error) {
+      if (!(error instanceof SandboxRequestError)) throw error;
+      sendJson(res, error.status, error.toJSON());
+    }
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://sandbox.invalid');
+    } catch {
+      req.resume();
+      sendJson(res, 400, { error: 'bad_request', message: 'unparseable request URL' });
+      return;
+    }
+    const path = url.pathname.replace(/\/+$/, '') || '/';
+    if (path.startsWith('/v1/')) return handleApi(req, res, url, path.slice(4));
+    if (path.startsWith('/__sandbox/')) return handleControl(req, res, path.slice(11));
+    req.resume();
+    if (path === '/' && req.method === 'GET') {
+      sendJson(res, 200, { name: 'smspartner-sandbox', baseUrl: `${sandbox.url}/v1` });
+      return;
+    }
+    sendJson(res, 404, { error: 'not_found', message: `nothing at ${path}; the API is under /v1` });
+  }
+
+  const server = http.createServer({ keepAliveTimeout: 5_000 }, (req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      log.error(`internal error on ${req.method} ${req.url?.split('?')[0]}: ${String(error)}`);
+      if (!res.headersSent && !res.destroyed) {
+        sendJson(res, 500, { error: 'internal_error', message: 'the sandbox failed; see its log' });
+      } else res.destroy();
+    });
+  });
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) {
+      const body = '{"error":"bad_request","message":"malformed HTTP request"}';
+      socket.end(
+        `HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n${body}`,
+      );
+    } else socket.destroy();
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    const onError = (error: Error) => reject(error);
+    server.once('error', onError);
+    server.listen(config.port, config.host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+  server.on('error', (error) => log.error(`server error: ${error.message}`));
+
+  const address = server.address() as AddressInfo;
+  const origin = originOf(address);
+  const sandbox: Sandbox = {
+    url: origin,
+    baseUrl: `${origin}/v1`,
+    port: address.port,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        engine.close();
+        timers.clearAll();
+        faults = [];
+        for (const res of held) res.socket?.destroy();
+        held.clear();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+    messages: () => engine.messages(),
+    droppedMessages: () => engine.droppedMessages(),
+    callbacks: () => engine.callbacks(),
+    stopList: () => engine.stopList(),
+    reply: (input) => engine.reply(input),
+    reset() {
+      engine.reset();
+      faults = [];
+    },
+    injectFault,
+    pendingFaults,
+  };
+  return sandbox;
+}
