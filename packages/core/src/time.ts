@@ -149,7 +149,10 @@ export function parseProviderDate(
       return Math.abs(scts.getTime() - now) <= Math.abs(epoch.getTime() - now) ? scts : epoch;
     }
     if (hint === 'scts') return undefined;
-    return text.length <= 16 ? fromEpochDigits(Number(text)) : undefined;
+    // Digit strings: 9–10 digits are epoch seconds, 13 are milliseconds; other lengths are noise.
+    return text.length === 9 || text.length === 10 || text.length === 13
+      ? fromEpochDigits(Number(text))
+      : undefined;
   }
   if (/^\d+\.\d+$/.test(text) && hint !== 'scts') return fromEpochDigits(Number(text));
 
