@@ -1,0 +1,286 @@
+import { WebhookHandlerError, WebhookPayloadError } from './errors.js';
+import { type Charset, type FlatPayload, flatten } from './input.js';
+import type { WebhookKind } from './types.js';
+
+export interface HandleRequest {
+  method: string;
+  /** Path and query as received (`/webhooks/smspartner/dlr?token=…`); any mount prefix works. */
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+  /** string | Buffer | Uint8Array | an object a framework already parsed | undefined (GET, no body). */
+  body?: unknown;
+}
+
+export interface HandleResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** What the HTTP layer needs from a Webhooks instance. */
+export interface HttpContext {
+  verifyToken(token: string | undefined): boolean;
+  maxBodyBytes: number;
+  timeoutMs: number;
+  /** Parses (throws WebhookPayloadError) and returns the dispatch in flight. */
+  accept(kind: WebhookKind, flat: FlatPayload): Promise<Outcome>;
+  logError(message: string, context?: Record<string, unknown>): void;
+}
+
+export type Outcome = 'dispatched' | 'duplicate' | 'pending';
+
+const JSON_HEADERS = {
+  'content-type': 'application/json; charset=utf-8',
+  'cache-control': 'no-store',
+} as const;
+
+export function jsonResponse(
+  status: number,
+  body: Record<string, unknown>,
+  extraHeaders?: Record<string, string>,
+): HandleResponse {
+  return { status, headers: { ...JSON_HEADERS, ...extraHeaders }, body: JSON.stringify(body) };
+}
+
+const OK_BODIES: Record<Outcome, string> = {
+  dispatched: '{"ok":true}',
+  duplicate: '{"ok":true,"duplicate":true}',
+  pending: '{"ok":true,"pending":true}',
+};
+
+export interface Preflight {
+  kind: WebhookKind;
+  method: 'GET' | 'POST';
+  query: string;
+}
+
+export const ALLOW = 'GET, POST';
+
+/** Path, method and token: everything decidable before reading a body. */
+export function preflight(
+  ctx: Pick<HttpContext, 'verifyToken'>,
+  method: unknown,
+  url: unknown,
+): Preflight | HandleResponse {
+  if (typeof url !== 'string' || url.length > 16_384) {
+    return jsonResponse(400, {
+      error: 'bad_request',
+      message: 'the request URL is missing or too long',
+    });
+  }
+  const at = url.indexOf('?');
+  let path = at === -1 ? url : url.slice(0, at);
+  const hash = path.indexOf('#');
+  if (hash !== -1) path = path.slice(0, hash);
+  while (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
+  const kind: WebhookKind | undefined =
+    path.endsWith('/dlr') || path === 'dlr'
+      ? 'dlr'
+      : path.endsWith('/replies') || path === 'replies'
+        ? 'replies'
+        : undefined;
+  if (!kind) {
+    return jsonResponse(404, {
+      error: 'not_found',
+      message: 'callbacks are served on …/dlr and …/replies',
+    });
+  }
+  const verb = typeof method === 'string' ? method.toUpperCase() : '';
+  if (verb !== 'GET' && verb !== 'POST') {
+    return jsonResponse(
+      405,
+      { error: 'method_not_allowed', message: 'use GET (query string) or POST (form or JSON)' },
+      { allow: ALLOW },
+    );
+  }
+  let query = at === -1 ? '' : url.slice(at + 1);
+  const queryHash = query.indexOf('#');
+  if (queryHash !== -1) query = query.slice(0, queryHash);
+  let tokens: string[] = [];
+  try {
+    tokens = new URLSearchParams(query).getAll('token');
+  } catch {
+    tokens = [];
+  }
+  if (tokens.length > 1 || !ctx.verifyToken(tokens[0])) {
+    return jsonResponse(401, { error: 'unauthorized', message: 'missing or invalid ?token=' });
+  }
+  return { kind, method: verb, query };
+}
+
+export function headerValue(
+  headers: Record<string, string | string[] | undefined> | undefined,
+  name: string,
+): string | undefined {
+  if (!headers || typeof headers !== 'object') return undefined;
+  let value = headers[name];
+  if (value === undefined) {
+    for (const key of Object.keys(headers)) {
+      if (key.toLowerCase() === name) {
+        value = headers[key];
+        break;
+      }
+    }
+  }
+  if (Array.isArray(value)) value = value[0];
+  return typeof value === 'string' ? value : undefined;
+}
+
+type BodyFormat = 'json' | 'form' | 'sniff';
+
+function contentType(header: string | undefined): { format?: BodyFormat; charset?: Charset } {
+  if (!header) return { format: 'sniff', charset: 'utf-8' };
+  const [typePart = '', ...params] = header.split(';');
+  const type = typePart.trim().toLowerCase();
+  let charset: Charset | undefined = 'utf-8';
+  for (const param of params) {
+    const eq = param.indexOf('=');
+    if (eq === -1 || param.slice(0, eq).trim().toLowerCase() !== 'charset') continue;
+    const value = param
+      .slice(eq + 1)
+      .trim()
+      .replace(/^"|"$/g, '')
+      .toLowerCase();
+    charset = ['utf-8', 'utf8', 'us-ascii', 'ascii'].includes(value)
+      ? 'utf-8'
+      : ['iso-8859-1', 'iso8859-1', 'latin1', 'windows-1252', 'cp1252'].includes(value)
+        ? 'latin1'
+        : undefined;
+  }
+  let format: BodyFormat | undefined;
+  if (type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'))) {
+    format = 'json';
+  } else if (type === 'application/x-www-form-urlencoded') format = 'form';
+  else if (type === '' || type === 'text/plain') format = 'sniff';
+  return charset ? { format, charset } : { format };
+}
+
+function isEmptyBody(body: unknown): boolean {
+  if (body === undefined || body === null || body === '') return true;
+  if (body instanceof Uint8Array) return body.byteLength === 0;
+  if (typeof body === 'object' && !(body instanceof URLSearchParams) && !(body instanceof Map)) {
+    const proto = Object.getPrototypeOf(body);
+    return (proto === Object.prototype || proto === null) && Object.keys(body).length === 0;
+  }
+  return false;
+}
+
+function hasPayloadParams(query: string): boolean {
+  for (const pair of query.split('&')) {
+    if (pair !== '' && !pair.startsWith('token=') && pair !== 'token') return true;
+  }
+  return false;
+}
+
+/** The payload of a request whose preflight passed: flattened, or the 4xx to answer. */
+export function readPayload(
+  ctx: Pick<HttpContext, 'maxBodyBytes'>,
+  pre: Preflight,
+  headers: HandleRequest['headers'],
+  body: unknown,
+): FlatPayload | HandleResponse {
+  if (pre.method === 'GET' || isEmptyBody(body)) {
+    if (pre.method === 'POST' && !hasPayloadParams(pre.query)) {
+      return jsonResponse(400, {
+        error: 'invalid_payload',
+        message: 'the request has no body and no query parameters',
+        issues: [{ field: 'body', message: 'is empty' }],
+      });
+    }
+    return flatten(pre.query, 'form');
+  }
+  if (typeof body === 'string' || body instanceof Uint8Array) {
+    const size = typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.byteLength;
+    if (size > ctx.maxBodyBytes) return tooLarge(ctx.maxBodyBytes);
+    const { format, charset } = contentType(headerValue(headers, 'content-type'));
+    if (!format || !charset) {
+      return jsonResponse(415, {
+        error: 'unsupported_media_type',
+        message:
+          'send application/json, application/x-www-form-urlencoded or a query string (UTF-8 or ISO-8859-1)',
+      });
+    }
+    return flatten(body, format, charset);
+  }
+  if (typeof body === 'object') return flatten(body, 'sniff');
+  return jsonResponse(400, {
+    error: 'invalid_payload',
+    message: 'unreadable body',
+    issues: [{ field: 'body', message: 'must be a string, bytes or an object of fields' }],
+  });
+}
+
+export function tooLarge(limit: number): HandleResponse {
+  return jsonResponse(413, {
+    error: 'payload_too_large',
+    message: `the body is larger than ${limit} bytes`,
+    limit,
+  });
+}
+
+const TIMED_OUT = Symbol('timed-out');
+
+/** The one HTTP contract, shared by `handle`, `createNodeMiddleware` and the framework adapters. */
+export async function handleRequest(ctx: HttpContext, req: HandleRequest): Promise<HandleResponse> {
+  try {
+    if (typeof req !== 'object' || req === null) {
+      return jsonResponse(400, { error: 'bad_request', message: 'no request' });
+    }
+    const pre = preflight(ctx, req.method, req.url);
+    if ('status' in pre) return pre;
+    const flat = readPayload(ctx, pre, req.headers, req.body);
+    if ('status' in flat) return flat;
+    return await run(ctx, pre.kind, flat);
+  } catch (error) {
+    ctx.logError('unexpected error while handling a callback', {
+      error: error instanceof Error ? error.message : String(error),
+    });
+    return jsonResponse(500, { error: 'internal_error', message: 'unexpected error' });
+  }
+}
+
+async function run(
+  ctx: HttpContext,
+  kind: WebhookKind,
+  flat: FlatPayload,
+): Promise<HandleResponse> {
+  let inFlight: Promise<Outcome>;
+  try {
+    inFlight = ctx.accept(kind, flat);
+  } catch (error) {
+    if (error instanceof WebhookPayloadError) {
+      return jsonResponse(400, {
+        error: 'invalid_payload',
+        message: error.message,
+        issues: error.issues,
+      });
+    }
+    throw error;
+  }
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<typeof TIMED_OUT>((resolve) => {
+    timer = setTimeout(resolve, ctx.timeoutMs, TIMED_OUT);
+  });
+  try {
+    const outcome = await Promise.race([inFlight, deadline]);
+    if (outcome === TIMED_OUT) {
+      inFlight.catch(() => {}); // failures still reach onError; nobody awaits this promise any more
+      return jsonResponse(202, {
+        ok: true,
+        accepted: true,
+        message: 'handlers are still running',
+      });
+    }
+    return { status: 200, headers: { ...JSON_HEADERS }, body: OK_BODIES[outcome] };
+  } catch (error) {
+    if (error instanceof WebhookHandlerError) {
+      return jsonResponse(500, {
+        error: 'handler_failed',
+        message: `${error.errors.length} handler(s) failed for '${error.event.name}'; the provider may retry`,
+      });
+    }
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+}

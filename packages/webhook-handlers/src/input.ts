@@ -1,0 +1,253 @@
+import type { WebhookIssue } from './errors.js';
+
+/** Values a flat callback payload may carry (JSON scalars; form and query values are strings). */
+export type Scalar = string | number | boolean;
+
+export interface FlatPayload {
+  /** The payload as received, with a null prototype (never `token`). */
+  raw: Record<string, unknown>;
+  /** Non-empty fields by canonical name: lower case without `-`, `_`, `.` or spaces. */
+  fields: Map<string, { key: string; value: Scalar }>;
+  issues: WebhookIssue[];
+}
+
+export const MAX_FIELDS = 100;
+export const MAX_KEY_LENGTH = 100;
+export const MAX_VALUE_LENGTH = 16_384;
+
+/** Keys that could reach an object's prototype if a consumer ever merged the payload. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+export type Charset = 'utf-8' | 'latin1';
+
+export function canonicalKey(key: string): string {
+  return key.toLowerCase().replace(/[-_.\s]/g, '');
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+const latin1 = new TextDecoder('latin1');
+
+export function decodeBytes(bytes: Uint8Array, charset: Charset = 'utf-8'): string | undefined {
+  if (charset === 'latin1') return latin1.decode(bytes);
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+function percentDecode(text: string, charset: Charset): string | undefined {
+  if (!text.includes('%') && !text.includes('+')) return text;
+  const spaced = text.replaceAll('+', ' ');
+  if (charset === 'utf-8') {
+    try {
+      return decodeURIComponent(spaced);
+    } catch {
+      return undefined;
+    }
+  }
+  const bytes: number[] = [];
+  for (let i = 0; i < spaced.length; i++) {
+    const code = spaced.charCodeAt(i);
+    if (code === 0x25) {
+      const hex = spaced.slice(i + 1, i + 3);
+      if (!/^[0-9a-fA-F]{2}$/.test(hex)) return undefined;
+      bytes.push(Number.parseInt(hex, 16));
+      i += 2;
+    } else if (code < 0x80) bytes.push(code);
+    else return undefined;
+  }
+  return latin1.decode(Uint8Array.from(bytes));
+}
+
+/** `a=1&b=2` → entries; strict: malformed percent-encoding is reported, not replaced by U+FFFD. */
+export function parseForm(
+  text: string,
+  issues: WebhookIssue[],
+  charset: Charset = 'utf-8',
+): [string, unknown][] {
+  const entries: [string, unknown][] = [];
+  for (const pair of text.split('&')) {
+    if (pair === '') continue;
+    const eq = pair.indexOf('=');
+    const rawKey = eq === -1 ? pair : pair.slice(0, eq);
+    const key = percentDecode(rawKey, charset);
+    const value = eq === -1 ? '' : percentDecode(pair.slice(eq + 1), charset);
+    if (key === undefined || value === undefined) {
+      issues.push({
+        field: key ?? 'body',
+        message: 'malformed percent-encoding (not valid UTF-8)',
+      });
+      continue;
+    }
+    entries.push([key, value]);
+  }
+  return entries;
+}
+
+function isPlainObject(value: object): value is Record<string, unknown> {
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+const PAYLOAD_SHAPE = 'must be an object, URLSearchParams, a query string or a form/JSON body';
+
+function entriesOfText(
+  text: string,
+  issues: WebhookIssue[],
+  format: 'json' | 'form' | 'sniff',
+  charset: Charset,
+): [string, unknown][] | undefined {
+  const trimmed = text.trim();
+  if (trimmed === '') {
+    issues.push({ field: 'payload', message: 'is empty' });
+    return undefined;
+  }
+  if (format === 'json' || (format === 'sniff' && (trimmed[0] === '{' || trimmed[0] === '['))) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(trimmed);
+    } catch {
+      issues.push({ field: 'body', message: 'is not valid JSON' });
+      return undefined;
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      issues.push({ field: 'body', message: 'JSON must be an object of fields' });
+      return undefined;
+    }
+    return Object.entries(parsed);
+  }
+  let query = trimmed;
+  if (format === 'sniff' && /^https?:\/\//i.test(query)) {
+    const at = query.indexOf('?');
+    query = at === -1 ? '' : query.slice(at + 1);
+  }
+  if (query.startsWith('?')) query = query.slice(1);
+  const hash = query.indexOf('#');
+  if (hash !== -1) query = query.slice(0, hash);
+  return parseForm(query, issues, charset);
+}
+
+function entriesOf(
+  input: unknown,
+  issues: WebhookIssue[],
+  format: 'json' | 'form' | 'sniff',
+  charset: Charset,
+): Iterable<[string, unknown]> | undefined {
+  if (input === undefined || input === null) {
+    issues.push({ field: 'payload', message: 'is empty' });
+    return undefined;
+  }
+  if (typeof input === 'string') return entriesOfText(input, issues, format, charset);
+  if (input instanceof Uint8Array) {
+    const text = decodeBytes(input, charset);
+    if (text === undefined) {
+      issues.push({ field: 'body', message: 'is not valid UTF-8' });
+      return undefined;
+    }
+    return entriesOfText(text, issues, format, charset);
+  }
+  if (input instanceof URLSearchParams) return input.entries();
+  if (input instanceof Map) {
+    const entries: [string, unknown][] = [];
+    for (const [key, value] of input) {
+      if (typeof key !== 'string') {
+        issues.push({ field: 'payload', message: 'Map keys must be strings' });
+        return undefined;
+      }
+      entries.push([key, value]);
+    }
+    return entries;
+  }
+  if (typeof input === 'object' && !Array.isArray(input) && isPlainObject(input)) {
+    return Object.keys(input).map((key) => [key, input[key]] as [string, unknown]);
+  }
+  issues.push({ field: 'payload', message: PAYLOAD_SHAPE });
+  return undefined;
+}
+
+/**
+ * Any accepted input → one flat, null-prototype record. Never throws for hostile input: problems
+ * become issues (nested values, duplicate or conflicting keys, prototype keys, oversize values…).
+ */
+export function flatten(
+  input: unknown,
+  format: 'json' | 'form' | 'sniff' = 'sniff',
+  charset: Charset = 'utf-8',
+): FlatPayload {
+  const issues: WebhookIssue[] = [];
+  const raw: Record<string, unknown> = Object.create(null);
+  const fields = new Map<string, { key: string; value: Scalar }>();
+  let entries: Iterable<[string, unknown]> | undefined;
+  try {
+    entries = entriesOf(input, issues, format, charset);
+  } catch {
+    // A hostile object (throwing getter, revoked proxy) is a bad payload, not a crash.
+    issues.push({ field: 'payload', message: PAYLOAD_SHAPE });
+  }
+  if (!entries) return { raw, fields, issues };
+  let count = 0;
+  try {
+    for (const [key, value] of entries) {
+      if (++count > MAX_FIELDS) {
+        issues.push({ field: 'payload', message: `has more than ${MAX_FIELDS} fields` });
+        break;
+      }
+      if (key === 'token') continue; // the shared secret never travels further than the check
+      const label = key.length > MAX_KEY_LENGTH ? `${key.slice(0, 32)}…` : key;
+      if (key.length > MAX_KEY_LENGTH) {
+        issues.push({ field: label, message: `field name is longer than ${MAX_KEY_LENGTH}` });
+        continue;
+      }
+      if (FORBIDDEN_KEYS.has(key)) {
+        issues.push({ field: key, message: 'is a forbidden field name' });
+        continue;
+      }
+      if (Object.hasOwn(raw, key)) {
+        issues.push({ field: key, message: 'is given more than once' });
+        continue;
+      }
+      const problem = checkValue(value);
+      if (problem) {
+        issues.push({ field: label, message: problem });
+        continue;
+      }
+      raw[key] = value;
+      if (value === null || value === undefined || value === '') continue;
+      const canonical = canonicalKey(key);
+      const previous = fields.get(canonical);
+      if (previous) {
+        if (previous.value !== value) {
+          issues.push({ field: key, message: `conflicts with ${previous.key}` });
+        }
+        continue;
+      }
+      fields.set(canonical, { key, value: value as Scalar });
+    }
+  } catch {
+    issues.push({ field: 'payload', message: PAYLOAD_SHAPE });
+  }
+  if (issues.length === 0 && count === 0) issues.push({ field: 'payload', message: 'is empty' });
+  return { raw, fields, issues };
+}
+
+function checkValue(value: unknown): string | undefined {
+  switch (typeof value) {
+    case 'string':
+      if (value.length > MAX_VALUE_LENGTH) return `is longer than ${MAX_VALUE_LENGTH} characters`;
+      if (!(value as string & { isWellFormed(): boolean }).isWellFormed())
+        return 'is not valid Unicode (lone surrogate)';
+      if (value.includes('\u0000')) return 'contains a NUL character';
+      return undefined;
+    case 'number':
+      return Number.isFinite(value) ? undefined : 'must be a finite number';
+    case 'boolean':
+      return undefined;
+    case 'undefined':
+      return undefined;
+    default:
+      return value === null
+        ? undefined
+        : 'must be a string, number or boolean (nested values are not accepted)';
+  }
+}

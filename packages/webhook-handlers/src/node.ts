@@ -1,0 +1,173 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  ALLOW,
+  type HandleResponse,
+  type HttpContext,
+  headerValue,
+  jsonResponse,
+  preflight,
+  tooLarge,
+} from './http.js';
+import { DEFAULT_MAX_BODY_BYTES, DEFAULT_PATH } from './options.js';
+import { HTTP_CONTEXT, type Webhooks } from './webhooks.js';
+
+export interface NodeMiddlewareOptions {
+  /** Mount point; serves `${path}/dlr` and `${path}/replies`. Default `/webhooks/smspartner`. */
+  path?: string;
+  /** Give up on a client that stops sending its body. Default 10 s (answers 408). */
+  bodyTimeoutMs?: number;
+}
+
+export type NodeMiddleware = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  next?: (err?: unknown) => void,
+) => void;
+
+function normalizePath(path: string): string {
+  let p = path.trim();
+  if (!p.startsWith('/')) p = `/${p}`;
+  while (p.length > 1 && p.endsWith('/')) p = p.slice(0, -1);
+  return p === '/' ? '' : p;
+}
+
+function send(res: ServerResponse, response: HandleResponse, close = false): void {
+  if (res.headersSent || res.writableEnded) return;
+  const headers = close ? { ...response.headers, connection: 'close' } : response.headers;
+  res.writeHead(response.status, headers);
+  res.end(response.body);
+}
+
+type BodyResult = { body: Buffer } | { error: 'too_large' | 'timeout' | 'aborted' };
+
+function readBody(req: IncomingMessage, limit: number, timeoutMs: number): Promise<BodyResult> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const finish = (result: BodyResult) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onAbort);
+      req.off('close', onClose);
+      if ('error' in result) req.resume(); // drain what is left instead of buffering it
+      resolve(result);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) finish({ error: 'too_large' });
+      else chunks.push(chunk);
+    };
+    const onEnd = () => finish({ body: Buffer.concat(chunks, size) });
+    const onAbort = () => finish({ error: 'aborted' });
+    const onClose = () => {
+      if (!req.complete) finish({ error: 'aborted' });
+    };
+    const timer = setTimeout(() => finish({ error: 'timeout' }), timeoutMs);
+    timer.unref?.();
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onAbort);
+    req.on('close', onClose);
+  });
+}
+
+function frameworkBody(req: IncomingMessage): unknown {
+  const body = (req as IncomingMessage & { body?: unknown }).body;
+  if (body === undefined || body === null) return undefined;
+  // `{}` left by a body parser that did not match the content type: the stream is still unread.
+  if (
+    typeof body === 'object' &&
+    !(body instanceof Uint8Array) &&
+    Object.getPrototypeOf(body) === Object.prototype &&
+    Object.keys(body).length === 0 &&
+    !req.readableEnded
+  ) {
+    return undefined;
+  }
+  return body;
+}
+
+/**
+ * `node:http` (and Connect/Express-style) middleware serving `${path}/dlr` and `${path}/replies`
+ * with the exact contract of `webhooks.handle`. Other paths: `next()` or, standalone, 404. A body
+ * a framework already parsed (`req.body`) is used as is; otherwise the stream is read, up to the
+ * body limit (413 as soon as it is passed, without reading the rest).
+ */
+export function createNodeMiddleware(
+  webhooks: Webhooks,
+  options: NodeMiddlewareOptions = {},
+): NodeMiddleware {
+  const base = normalizePath(options.path ?? DEFAULT_PATH);
+  const served = new Set([`${base}/dlr`, `${base}/replies`]);
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? 10_000;
+  const context = (webhooks as Webhooks & { [HTTP_CONTEXT]?: HttpContext })[HTTP_CONTEXT];
+  const limit = context?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+
+  return (req, res, next) => {
+    const url = (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '/';
+    const q = url.indexOf('?');
+    let path = q === -1 ? url : url.slice(0, q);
+    while (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
+    if (!served.has(path)) {
+      if (next) next();
+      else send(res, jsonResponse(404, { error: 'not_found', message: 'no such webhook route' }));
+      return;
+    }
+    const respond = (response: HandleResponse, close = false) => send(res, response, close);
+    const fail = (error: unknown) => {
+      if (next) next(error);
+      else respond(jsonResponse(500, { error: 'internal_error', message: 'unexpected error' }));
+    };
+
+    // Path, method and token first: an unauthenticated body is never read.
+    if (context) {
+      const pre = preflight(context, req.method, url);
+      if ('status' in pre) {
+        respond(pre, pre.status !== 405 && req.method !== 'GET' && !req.readableEnded);
+        return;
+      }
+    } else if (req.method !== 'GET' && req.method !== 'POST') {
+      respond(
+        jsonResponse(
+          405,
+          { error: 'method_not_allowed', message: 'use GET or POST' },
+          { allow: ALLOW },
+        ),
+      );
+      return;
+    }
+
+    const existing = frameworkBody(req);
+    if (existing !== undefined || req.method === 'GET') {
+      webhooks
+        .handle({ method: req.method ?? 'GET', url, headers: req.headers, body: existing })
+        .then((response) => respond(response), fail);
+      return;
+    }
+    const declared = Number(headerValue(req.headers, 'content-length'));
+    if (Number.isFinite(declared) && declared > limit) {
+      respond(tooLarge(limit), true);
+      req.resume();
+      return;
+    }
+    readBody(req, limit, bodyTimeoutMs).then((result) => {
+      if ('error' in result) {
+        if (result.error === 'too_large') respond(tooLarge(limit), true);
+        else if (result.error === 'timeout') {
+          respond(
+            jsonResponse(408, { error: 'request_timeout', message: 'the body never finished' }),
+            true,
+          );
+        }
+        return; // aborted: nobody to answer
+      }
+      webhooks
+        .handle({ method: req.method ?? 'POST', url, headers: req.headers, body: result.body })
+        .then((response) => respond(response), fail);
+    }, fail);
+  };
+}

@@ -1,0 +1,189 @@
+import { normalizeDeliveryStatus, parseProviderDate } from '@smspartner-kit/core';
+import { z } from 'zod';
+import { type WebhookIssue, WebhookPayloadError } from './errors.js';
+import { type Charset, type FlatPayload, flatten } from './input.js';
+import { detectOptOut } from './opt-out.js';
+import { deliveryReceiptFieldsSchema, inboundMessageFieldsSchema } from './schemas.js';
+import type { DeliveryReceipt, InboundMessage, ParseOptions } from './types.js';
+
+type AliasTable = Record<string, readonly string[]>;
+
+/** Our field → the provider spellings accepted, canonicalised (lower case, no `-_. `). */
+export const RECEIPT_ALIASES = {
+  messageId: ['messageid', 'msgid'],
+  phoneNumber: ['phonenumber', 'number', 'msisdn'],
+  status: ['status', 'statut', 'dlrstatus'],
+  errorCode: ['errcode', 'errorcode', 'error'],
+  date: ['date', 'statusdate', 'donedate', 'deliveredat'],
+  scts: ['scts'],
+  messageTimestamp: ['messagetimestamp', 'timestamp'],
+  tag: ['tag'],
+} as const satisfies AliasTable;
+
+export const INBOUND_ALIASES = {
+  messageId: ['messageid', 'msgid'],
+  from: ['msisdn', 'phonenumber', 'from'],
+  to: ['to'],
+  text: ['text', 'message'],
+  keyword: ['keyword'],
+  type: ['type'],
+  receivedAt: ['messagetimestamp', 'date', 'timestamp', 'receivedat', 'scts'],
+  concat: ['concat'],
+  concatRef: ['concatref'],
+  concatTotal: ['concattotal'],
+  concatPart: ['concatpart'],
+} as const satisfies AliasTable;
+
+const REQUIRED_HINTS: Record<string, string> = {
+  messageId: 'send messageId, message_id or msgid',
+  phoneNumber: 'send phoneNumber, number or msisdn',
+  from: 'send msisdn, phoneNumber or from',
+};
+
+interface Picked {
+  values: Record<string, unknown>;
+  keys: Record<string, string>;
+}
+
+function pick(flat: FlatPayload, aliases: AliasTable): Picked {
+  const values: Record<string, unknown> = {};
+  const keys: Record<string, string> = {};
+  for (const field of Object.keys(aliases)) {
+    for (const alias of aliases[field] ?? []) {
+      const found = flat.fields.get(alias);
+      if (found) {
+        values[field] = found.value;
+        keys[field] = found.key;
+        break;
+      }
+    }
+  }
+  return { values, keys };
+}
+
+function validate<T>(schema: z.ZodType<T>, picked: Picked, issues: WebhookIssue[]): T | undefined {
+  const result = schema.safeParse(picked.values);
+  if (result.success) return result.data;
+  for (const issue of result.error.issues) {
+    const field = String(issue.path[0] ?? 'payload');
+    const present = picked.values[field] !== undefined;
+    issues.push({
+      field: picked.keys[field] ?? field,
+      message: present
+        ? issue.message
+        : `is required${REQUIRED_HINTS[field] ? ` (${REQUIRED_HINTS[field]})` : ''}`,
+    });
+  }
+  return undefined;
+}
+
+function fail(issues: WebhookIssue[]): never {
+  throw new WebhookPayloadError(issues);
+}
+
+/** Internal: a receipt from an already flattened payload (the HTTP layer flattens with the body's charset). */
+export function receiptFromFlat(flat: FlatPayload, options: ParseOptions = {}): DeliveryReceipt {
+  const issues = [...flat.issues];
+  const picked = pick(flat, RECEIPT_ALIASES);
+  const fields = validate(deliveryReceiptFieldsSchema, picked, issues);
+  if (!fields || issues.length > 0) fail(issues);
+  const timeZone = options.timeZone;
+  const receipt: DeliveryReceipt = {
+    messageId: fields.messageId,
+    phoneNumber: fields.phoneNumber,
+    status: normalizeDeliveryStatus(fields.status),
+    raw: flat.raw,
+  };
+  if (fields.status) receipt.operatorStatus = fields.status;
+  if (fields.errorCode) receipt.errorCode = fields.errorCode;
+  const occurredAt =
+    parseProviderDate(fields.date, timeZone) ??
+    parseProviderDate(fields.scts, timeZone, 'scts') ??
+    parseProviderDate(fields.messageTimestamp, timeZone);
+  if (occurredAt) receipt.occurredAt = occurredAt;
+  if (fields.tag) receipt.tag = fields.tag;
+  return receipt;
+}
+
+/** Internal: a reply from an already flattened payload. */
+export function inboundFromFlat(flat: FlatPayload, options: ParseOptions = {}): InboundMessage {
+  const issues = [...flat.issues];
+  const picked = pick(flat, INBOUND_ALIASES);
+  const fields = validate(inboundMessageFieldsSchema, picked, issues);
+  if (!fields || issues.length > 0) fail(issues);
+  const text = fields.text ?? '';
+  const message: InboundMessage = {
+    messageId: fields.messageId,
+    from: fields.from,
+    to: fields.to ?? '',
+    text,
+    isOptOut: false,
+    raw: flat.raw,
+  };
+  const keyword = fields.keyword || firstWord(text);
+  if (keyword) message.keyword = keyword;
+  const receivedAt = parseProviderDate(
+    fields.receivedAt,
+    options.timeZone,
+    picked.keys.receivedAt?.toLowerCase() === 'scts' ? 'scts' : undefined,
+  );
+  if (receivedAt) message.receivedAt = receivedAt;
+  if (
+    fields.concat !== false &&
+    fields.concatRef &&
+    fields.concatTotal !== undefined &&
+    fields.concatPart !== undefined
+  ) {
+    message.concat = { ref: fields.concatRef, total: fields.concatTotal, part: fields.concatPart };
+  }
+  message.isOptOut =
+    fields.type?.toLowerCase() === 'stop' ||
+    detectOptOut(text, options.optOutKeywords) !== undefined;
+  return message;
+}
+
+function firstWord(text: string): string | undefined {
+  const word = text.trim().split(/\s+/, 1)[0];
+  return word ? word.slice(0, 160).toUpperCase() : undefined;
+}
+
+/**
+ * Reads a delivery receipt from a parsed JSON object, `URLSearchParams`, a query string or a
+ * form-encoded body (or a JSON string / UTF-8 bytes). Status-API style (`messageId`/`message_id`,
+ * `phoneNumber`/`number`, `status`/`statut`, `date`) and Vonage style (`msisdn`, `messageId`,
+ * `status`, `scts`, `err-code`, `message-timestamp`) alike. An unknown status is `'unknown'`.
+ * @throws WebhookPayloadError listing every missing or invalid field.
+ */
+export function parseDeliveryReceipt(input: unknown, options?: ParseOptions): DeliveryReceipt {
+  return receiptFromFlat(flatten(input), options);
+}
+
+/**
+ * Reads a reply (`msisdn`, `to`, `messageId`, `text`, `keyword`, `message-timestamp`, `concat*`)
+ * or a short-number reply (`phone_number`, `text`, `message_id`, `type`), from the same inputs.
+ * @throws WebhookPayloadError listing every missing or invalid field.
+ */
+export function parseInboundMessage(input: unknown, options?: ParseOptions): InboundMessage {
+  return inboundFromFlat(flatten(input), options);
+}
+
+function zodParser<T>(parse: (input: unknown) => T) {
+  return z.unknown().transform((input, ctx): T => {
+    try {
+      return parse(input);
+    } catch (error) {
+      if (!(error instanceof WebhookPayloadError)) throw error;
+      for (const issue of error.issues) {
+        ctx.addIssue({ code: 'custom', path: [issue.field], message: issue.message });
+      }
+      return z.NEVER;
+    }
+  });
+}
+
+/** zod schema: any accepted input → `DeliveryReceipt` (for pipes and composition). */
+export const deliveryReceiptSchema = zodParser((input) => parseDeliveryReceipt(input));
+/** zod schema: any accepted input → `InboundMessage`. */
+export const inboundMessageSchema = zodParser((input) => parseInboundMessage(input));
+
+export type { Charset };

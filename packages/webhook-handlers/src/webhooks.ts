@@ -1,0 +1,311 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { WebhookHandlerError, WebhookPayloadError } from './errors.js';
+import {
+  type HandleRequest,
+  type HandleResponse,
+  type HttpContext,
+  handleRequest,
+  type Outcome,
+} from './http.js';
+import { type FlatPayload, flatten } from './input.js';
+import { detectOptOut } from './opt-out.js';
+import { type ResolvedOptions, resolveOptions, type WebhooksOptions } from './options.js';
+import { inboundFromFlat, receiptFromFlat } from './parse.js';
+import { Reassembler } from './reassembly.js';
+import { MemoryWebhookStore } from './store.js';
+import type {
+  DeliveryReceipt,
+  InboundMessage,
+  OptOut,
+  WebhookEvent,
+  WebhookEventMap,
+  WebhookEventName,
+  WebhookKind,
+} from './types.js';
+
+export interface Webhooks {
+  /** Adds a handler; returns a function that removes it. Handlers of one event run in parallel. */
+  on<E extends WebhookEventName>(
+    event: E,
+    handler: (payload: WebhookEventMap[E]) => unknown,
+  ): () => void;
+  /** Every event, as `{ name, payload }`. */
+  onAny(handler: (event: WebhookEvent) => unknown): () => void;
+  /** Every aggregated handler failure (also those after a 202 and from reassembly time-outs). */
+  onError(handler: (error: WebhookHandlerError) => unknown): () => void;
+  /** Parse + dedupe + reassemble + dispatch, without token check. Rejects with WebhookPayloadError or WebhookHandlerError. */
+  receive(kind: WebhookKind, input: unknown): Promise<void>;
+  /** The framework-neutral HTTP contract (status table in the README). Never throws. */
+  handle(req: HandleRequest): Promise<HandleResponse>;
+  /** Emits waiting reply parts as incomplete and clears timers. */
+  close(): void;
+}
+
+export interface WebhooksStats {
+  /** Keys in the default in-memory dedupe store (undefined with a custom store or dedupe off). */
+  dedupeEntries: number | undefined;
+  pendingReplies: number;
+  pendingBytes: number;
+}
+
+/** What `createWebhooks` returns: the contract's `Webhooks` plus `stats()`. */
+export interface WebhooksInstance extends Webhooks {
+  stats(): WebhooksStats;
+}
+
+/** Internal hook for createNodeMiddleware: token check before reading a body. */
+export const HTTP_CONTEXT: unique symbol = Symbol.for('@smspartner-kit/webhooks.http-context');
+
+type AnyHandler = (payload: never) => unknown;
+
+const DONE = 'done';
+const PENDING = 'pending';
+const FAILED = 'failed';
+
+function isPromise(value: unknown): value is Promise<unknown> {
+  return typeof (value as Promise<unknown> | undefined)?.then === 'function';
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/**
+ * The event router. Requires `secret` (or `secrets`, or an explicit `secret: false`).
+ * @throws SmsPartnerConfigError for unknown or invalid options.
+ */
+export function createWebhooks(options: WebhooksOptions): WebhooksInstance {
+  const config: ResolvedOptions = resolveOptions(options);
+  const { logger } = config;
+  const handlers: Record<WebhookEventName, Set<AnyHandler>> = {
+    'delivery-receipt': new Set(),
+    'inbound-message': new Set(),
+    'opt-out': new Set(),
+  };
+  const anyHandlers = new Set<(event: WebhookEvent) => unknown>();
+  const errorHandlers = new Set<(error: WebhookHandlerError) => unknown>();
+  const digests = config.secrets === false ? [] : config.secrets.map(digest);
+  const parseOptions = { timeZone: config.timeZone, optOutKeywords: config.optOutKeywords };
+  const pendingTtl = Math.min(config.dedupe ? config.dedupe.ttlMs : 0, 10 * 60_000);
+
+  const reassembler = config.reassemble
+    ? new Reassembler(
+        { ...config.reassemble, optOutKeywords: config.optOutKeywords },
+        (message) => {
+          dispatchInbound(message).catch(() => {}); // reported through onError by dispatch
+        },
+        logger,
+      )
+    : undefined;
+
+  function digest(value: string): Buffer {
+    return createHash('sha256').update(value, 'utf8').digest();
+  }
+
+  function verifyToken(token: string | undefined): boolean {
+    if (config.secrets === false) return true;
+    if (typeof token !== 'string' || token.length === 0) return false;
+    // Equal-length digests: timingSafeEqual never throws and time does not depend on the token.
+    const given = digest(token);
+    let match = false;
+    for (const expected of digests) match = timingSafeEqual(given, expected) || match;
+    return match;
+  }
+
+  function invoke(handler: (arg: never) => unknown, arg: unknown): Promise<unknown> {
+    try {
+      return Promise.resolve(handler(arg as never));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  async function notifyError(error: WebhookHandlerError): Promise<void> {
+    if (errorHandlers.size === 0) {
+      logger.error?.('webhook handler failed', {
+        event: error.event.name,
+        errors: error.errors.map(describe),
+      });
+      return;
+    }
+    await Promise.all(
+      [...errorHandlers].map((handler) =>
+        invoke(handler, error).catch((failure) => {
+          logger.error?.('onError handler failed', { error: describe(failure) });
+        }),
+      ),
+    );
+  }
+
+  async function dispatch(events: WebhookEvent[]): Promise<Outcome> {
+    const tasks: Promise<unknown>[] = [];
+    for (const event of events) {
+      for (const handler of handlers[event.name]) tasks.push(invoke(handler, event.payload));
+      for (const handler of anyHandlers) tasks.push(invoke(handler, event));
+    }
+    if (tasks.length === 0) {
+      logger.debug?.('no handler registered', { events: events.map((e) => e.name) });
+      return 'dispatched';
+    }
+    const results = await Promise.allSettled(tasks);
+    const errors: unknown[] = [];
+    for (const result of results) if (result.status === 'rejected') errors.push(result.reason);
+    if (errors.length > 0) {
+      const failure = new WebhookHandlerError(events[0] as WebhookEvent, errors);
+      await notifyError(failure);
+      throw failure;
+    }
+    return 'dispatched';
+  }
+
+  function dispatchInbound(message: InboundMessage): Promise<Outcome> {
+    const events: WebhookEvent[] = [{ name: 'inbound-message', payload: message }];
+    if (message.isOptOut) {
+      const optOut: OptOut = {
+        phoneNumber: message.from,
+        to: message.to,
+        keyword: detectOptOut(message.text, config.optOutKeywords) ?? message.keyword ?? 'STOP',
+        message,
+      };
+      if (message.receivedAt) optOut.receivedAt = message.receivedAt;
+      events.push({ name: 'opt-out', payload: optOut });
+    }
+    return dispatch(events);
+  }
+
+  async function route(kind: WebhookKind, parsed: DeliveryReceipt | InboundMessage) {
+    if (kind === 'dlr') {
+      return dispatch([{ name: 'delivery-receipt', payload: parsed as DeliveryReceipt }]);
+    }
+    const message = parsed as InboundMessage;
+    if (!reassembler || !message.concat || message.concat.total <= 1) {
+      return dispatchInbound(message);
+    }
+    const whole = reassembler.add(message);
+    if (!whole) return 'pending';
+    try {
+      return await dispatchInbound(whole);
+    } catch (error) {
+      // Keep the parts so the provider's retry of this part completes the reply again.
+      reassembler.restore(whole);
+      throw error;
+    }
+  }
+
+  function dedupeKey(kind: WebhookKind, parsed: DeliveryReceipt | InboundMessage): string {
+    if (kind === 'dlr') {
+      const r = parsed as DeliveryReceipt;
+      return `smspartner:dlr:${r.messageId}|${r.phoneNumber}|${r.operatorStatus ?? ''}|${r.errorCode ?? ''}|${r.occurredAt?.getTime() ?? ''}`;
+    }
+    const m = parsed as InboundMessage;
+    const part = m.concat ? `|${m.concat.ref}:${m.concat.part}` : '';
+    return `smspartner:in:${m.messageId}|${m.from}${part}`;
+  }
+
+  function storeWrite(key: string, value: string, ttlMs: number): void {
+    if (!config.dedupe) return;
+    try {
+      const result = config.dedupe.store.set(key, value, ttlMs);
+      if (isPromise(result)) {
+        result.catch((error) =>
+          logger.error?.('dedupe store set failed', { error: describe(error) }),
+        );
+      }
+    } catch (error) {
+      logger.error?.('dedupe store set failed', { error: describe(error) });
+    }
+  }
+
+  async function storeRead(key: string): Promise<string | undefined> {
+    if (!config.dedupe) return undefined;
+    try {
+      const value = config.dedupe.store.get(key);
+      return (isPromise(value) ? await value : value) ?? undefined;
+    } catch (error) {
+      // Better a duplicate than a loss: an unreachable store lets the callback through.
+      logger.error?.('dedupe store get failed; dispatching anyway', { error: describe(error) });
+      return undefined;
+    }
+  }
+
+  async function ingest(kind: WebhookKind, parsed: DeliveryReceipt | InboundMessage) {
+    if (!config.dedupe) return route(kind, parsed);
+    const key = dedupeKey(kind, parsed);
+    const seen = await storeRead(key);
+    if (seen === DONE || seen === PENDING) {
+      logger.debug?.('duplicate callback acknowledged', { kind });
+      return 'duplicate' as const;
+    }
+    storeWrite(key, PENDING, pendingTtl);
+    try {
+      const outcome = await route(kind, parsed);
+      storeWrite(key, DONE, config.dedupe.ttlMs);
+      return outcome;
+    } catch (error) {
+      storeWrite(key, FAILED, config.dedupe.ttlMs);
+      throw error;
+    }
+  }
+
+  function parseFlat(kind: WebhookKind, flat: FlatPayload): DeliveryReceipt | InboundMessage {
+    if (kind === 'dlr') return receiptFromFlat(flat, parseOptions);
+    if (kind === 'replies') return inboundFromFlat(flat, parseOptions);
+    throw new WebhookPayloadError([{ field: 'kind', message: "must be 'dlr' or 'replies'" }]);
+  }
+
+  const httpContext: HttpContext = {
+    verifyToken,
+    maxBodyBytes: config.maxBodyBytes,
+    timeoutMs: config.timeoutMs,
+    accept: (kind, flat) => ingest(kind, parseFlat(kind, flat)),
+    logError: (message, context) => logger.error?.(message, context),
+  };
+
+  function subscribe<T>(set: Set<T>, handler: T, what: string): () => void {
+    if (typeof handler !== 'function') throw new TypeError(`${what} handler must be a function`);
+    set.add(handler);
+    return () => {
+      set.delete(handler);
+    };
+  }
+
+  const webhooks: WebhooksInstance & { [HTTP_CONTEXT]: HttpContext } = {
+    on(event, handler) {
+      const set = Object.hasOwn(handlers, event) ? handlers[event] : undefined;
+      if (!set) {
+        throw new TypeError(
+          `unknown event ${JSON.stringify(event)}: use 'delivery-receipt', 'inbound-message' or 'opt-out'`,
+        );
+      }
+      return subscribe(set, handler as AnyHandler, event);
+    },
+    onAny(handler) {
+      return subscribe(anyHandlers, handler, 'onAny');
+    },
+    onError(handler) {
+      return subscribe(errorHandlers, handler, 'onError');
+    },
+    async receive(kind, input) {
+      const flat = kind === 'dlr' || kind === 'replies' ? flatten(input) : flatten(undefined);
+      await ingest(kind, parseFlat(kind, flat));
+    },
+    handle(req) {
+      return handleRequest(httpContext, req);
+    },
+    close() {
+      reassembler?.flushAll('closed');
+    },
+    stats() {
+      const store = config.dedupe ? config.dedupe.store : undefined;
+      return {
+        dedupeEntries: store instanceof MemoryWebhookStore ? store.size : undefined,
+        pendingReplies: reassembler?.pendingCount ?? 0,
+        pendingBytes: reassembler?.pendingBytes ?? 0,
+      };
+    },
+    [HTTP_CONTEXT]: httpContext,
+  };
+  return webhooks;
+}
+
+export type { HandleRequest, HandleResponse, Outcome };
