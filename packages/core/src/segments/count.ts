@@ -96,8 +96,10 @@ function gsmPass(text: string, table: Uint8Array): number {
   let parts = 1;
   let changed = false;
   for (let i = 0; i < n; i++) {
+    // Tight scan over plain characters: the common case, kept free of anything else.
+    while (i < n && table[text.charCodeAt(i)] === PLAIN) i++;
+    if (i === n) break;
     const kind = table[text.charCodeAt(i)];
-    if (kind === PLAIN) continue;
     let length = 1;
     if (kind === SPECIAL) {
       const code = text.charCodeAt(i);
@@ -145,8 +147,9 @@ function ucsPass(text: string, table: Uint8Array): number {
   let parts = 1;
   let changed = false;
   for (let i = 0; i < n; i++) {
+    while (i < n && table[text.charCodeAt(i)]! <= NON_GSM) i++;
+    if (i === n) break;
     const kind = table[text.charCodeAt(i)]!;
-    if (kind <= NON_GSM) continue;
     let length = 2;
     if (kind === HIGH_SURROGATE) {
       const next = text.charCodeAt(i + 1);
@@ -212,26 +215,50 @@ function describe(found: NonGsmCharacter[]): string {
   return shown.join(', ') + more;
 }
 
-function readOptions(options: CountSegmentsOptions | undefined) {
-  if (options === undefined) return { smsPartner: true, encoding: 'auto', graphemeSafe: false };
+const OPTION_KEYS = new Set(['replacements', 'encoding', 'graphemeSafe']);
+
+// Options of the current call, in module variables: no allocation when none are given.
+let optSmsPartner = true;
+let optEncoding: 'auto' | Encoding = 'auto';
+let optGraphemeSafe = false;
+
+function readOptions(options: CountSegmentsOptions | undefined): void {
+  optSmsPartner = true;
+  optEncoding = 'auto';
+  optGraphemeSafe = false;
+  if (options === undefined) return;
   if (options === null || typeof options !== 'object') {
     throw new TypeError('countSegments: options must be an object');
   }
-  const { replacements = 'smspartner', encoding = 'auto', graphemeSafe = false } = options;
-  if (replacements !== 'smspartner' && replacements !== 'none') {
+  for (const key in options) {
+    if (!OPTION_KEYS.has(key)) {
+      throw new TypeError(
+        `countSegments: unknown option ${JSON.stringify(key)} (expected replacements, encoding, graphemeSafe)`,
+      );
+    }
+  }
+  const { replacements, encoding, graphemeSafe } = options;
+  if (replacements !== undefined && replacements !== 'smspartner' && replacements !== 'none') {
     throw new RangeError(
       `countSegments: options.replacements must be 'smspartner' or 'none' (got ${JSON.stringify(replacements)})`,
     );
   }
-  if (encoding !== 'auto' && encoding !== 'GSM-7' && encoding !== 'UCS-2') {
+  if (
+    encoding !== undefined &&
+    encoding !== 'auto' &&
+    encoding !== 'GSM-7' &&
+    encoding !== 'UCS-2'
+  ) {
     throw new RangeError(
       `countSegments: options.encoding must be 'auto', 'GSM-7' or 'UCS-2' (got ${JSON.stringify(encoding)})`,
     );
   }
-  if (typeof graphemeSafe !== 'boolean') {
+  if (graphemeSafe !== undefined && typeof graphemeSafe !== 'boolean') {
     throw new TypeError('countSegments: options.graphemeSafe must be a boolean');
   }
-  return { smsPartner: replacements === 'smspartner', encoding, graphemeSafe };
+  optSmsPartner = replacements !== 'none';
+  optEncoding = encoding ?? 'auto';
+  optGraphemeSafe = graphemeSafe ?? false;
 }
 
 /**
@@ -242,7 +269,10 @@ function readOptions(options: CountSegmentsOptions | undefined) {
  */
 export function countSegments(text: string, options?: CountSegmentsOptions): SegmentCount {
   if (typeof text !== 'string') throw new TypeError('countSegments: text must be a string');
-  const { smsPartner, encoding: wanted, graphemeSafe } = readOptions(options);
+  readOptions(options);
+  const smsPartner = optSmsPartner;
+  const wanted = optEncoding;
+  const graphemeSafe = optGraphemeSafe;
   const table = smsPartner ? smsPartnerClassTable() : gsmClassTable();
   let applied: { text: string; replacements: Replacement[] } | undefined;
   let source = text;
@@ -270,7 +300,7 @@ export function countSegments(text: string, options?: CountSegmentsOptions): Seg
     ucsPass(source, table);
   }
   const changed = applied ? applied.replacements.length > 0 : passChanged;
-  return buildResult(
+  return new SegmentCountResult(
     text,
     smsPartner,
     changed,
@@ -283,68 +313,114 @@ export function countSegments(text: string, options?: CountSegmentsOptions): Seg
   );
 }
 
-function buildResult(
-  original: string,
-  smsPartner: boolean,
-  changed: boolean,
-  known: { text: string; replacements: Replacement[] } | undefined,
-  encoding: Encoding,
-  units: number,
-  segments: number,
-  remaining: number,
-  graphemeSafe: boolean,
-): SegmentCount {
-  let applied = known;
-  let parts: string[] | undefined;
-  let nonGsm: NonGsmCharacter[] | undefined;
-  const gsm = encoding === 'GSM-7';
-  const sentText = (): string => {
-    if (!changed) return original;
-    applied ??= applySmsPartnerReplacements(original);
-    return applied.text;
-  };
-  const computeParts = (): string[] => {
-    const sent = sentText();
-    if (segments <= 1) return sent === '' ? [] : [sent];
-    return splitIntoParts(sent, gsm, smsPartner, graphemeSafe).parts;
-  };
-  let segmentCount = segments;
-  let left = remaining;
-  if (graphemeSafe && segments > 1) {
-    const split = splitIntoParts(sentText(), gsm, smsPartner, true);
-    parts = split.parts;
-    segmentCount = parts.length;
-    left = (gsm ? GSM_PART : UCS_PART) - split.lastPartUnits;
-  }
-  return {
-    encoding,
-    segments: segmentCount,
-    units,
-    unitsPerSegment: gsm
-      ? segmentCount > 1
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
+/**
+ * The result: plain fields computed by the counting pass, and `text`, `replacements`, `parts`,
+ * `nonGsmCharacters` as getters computed on first read (so a caller that only wants the count
+ * pays for nothing else). `toJSON` and Node's inspect show every field.
+ */
+class SegmentCountResult implements SegmentCount {
+  readonly encoding: Encoding;
+  readonly segments: number;
+  readonly units: number;
+  readonly unitsPerSegment: number;
+  readonly remaining: number;
+  #original: string;
+  #smsPartner: boolean;
+  #changed: boolean;
+  #graphemeSafe: boolean;
+  #applied: { text: string; replacements: Replacement[] } | undefined;
+  #parts: string[] | undefined;
+  #nonGsm: NonGsmCharacter[] | undefined;
+
+  constructor(
+    original: string,
+    smsPartner: boolean,
+    changed: boolean,
+    applied: { text: string; replacements: Replacement[] } | undefined,
+    encoding: Encoding,
+    units: number,
+    segments: number,
+    remaining: number,
+    graphemeSafe: boolean,
+  ) {
+    this.#original = original;
+    this.#smsPartner = smsPartner;
+    this.#changed = changed;
+    this.#graphemeSafe = graphemeSafe;
+    this.#applied = applied;
+    this.#parts = undefined;
+    this.#nonGsm = undefined;
+    const gsm = encoding === 'GSM-7';
+    if (graphemeSafe && segments > 1) {
+      const split = splitIntoParts(this.text, gsm, smsPartner, true);
+      this.#parts = split.parts;
+      segments = split.parts.length;
+      remaining = (gsm ? GSM_PART : UCS_PART) - split.lastPartUnits;
+    }
+    this.encoding = encoding;
+    this.segments = segments;
+    this.units = units;
+    this.unitsPerSegment = gsm
+      ? segments > 1
         ? GSM_PART
         : GSM_SINGLE
-      : segmentCount > 1
+      : segments > 1
         ? UCS_PART
-        : UCS_SINGLE,
-    remaining: left,
-    get text() {
-      return sentText();
-    },
-    get replacements() {
-      if (!changed) {
-        applied ??= { text: original, replacements: [] };
-      }
-      applied ??= applySmsPartnerReplacements(original);
-      return applied.replacements;
-    },
-    get parts() {
-      parts ??= computeParts();
-      return parts;
-    },
-    get nonGsmCharacters() {
-      nonGsm ??= gsm ? [] : findNonGsmCharacters(sentText());
-      return nonGsm;
-    },
-  };
+        : UCS_SINGLE;
+    this.remaining = remaining;
+  }
+
+  #replaced(): { text: string; replacements: Replacement[] } {
+    this.#applied ??= this.#changed
+      ? applySmsPartnerReplacements(this.#original)
+      : { text: this.#original, replacements: [] };
+    return this.#applied;
+  }
+
+  get text(): string {
+    return this.#changed ? this.#replaced().text : this.#original;
+  }
+
+  get replacements(): Replacement[] {
+    return this.#replaced().replacements;
+  }
+
+  get parts(): string[] {
+    if (this.#parts === undefined) {
+      const sent = this.text;
+      this.#parts =
+        this.segments <= 1
+          ? sent === ''
+            ? []
+            : [sent]
+          : splitIntoParts(sent, this.encoding === 'GSM-7', this.#smsPartner, this.#graphemeSafe)
+              .parts;
+    }
+    return this.#parts;
+  }
+
+  get nonGsmCharacters(): NonGsmCharacter[] {
+    this.#nonGsm ??= this.encoding === 'GSM-7' ? [] : findNonGsmCharacters(this.text);
+    return this.#nonGsm;
+  }
+
+  toJSON(): SegmentCount {
+    return {
+      encoding: this.encoding,
+      segments: this.segments,
+      units: this.units,
+      unitsPerSegment: this.unitsPerSegment,
+      remaining: this.remaining,
+      parts: this.parts,
+      text: this.text,
+      replacements: this.replacements,
+      nonGsmCharacters: this.nonGsmCharacters,
+    };
+  }
+
+  [INSPECT](): SegmentCount {
+    return this.toJSON();
+  }
 }
