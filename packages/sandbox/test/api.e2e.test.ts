@@ -416,6 +416,36 @@ describe('control endpoints', () => {
     expect(() => sandbox.injectFault({ type: 'slow', count: -1 })).toThrowError(/count/);
   });
 
+  it('injected HTTP faults: 429 with Retry-After, 500, garbled body; count is honoured', async () => {
+    sandbox.injectFault({ type: 'http429', count: 1, delayMs: 2_500 });
+    sandbox.injectFault({ type: 'http500', count: 1 });
+    sandbox.injectFault({ type: 'garbled', count: 2 });
+    const listed = await call(`${sandbox.url}/__sandbox/faults`);
+    expect(listed.json.faults).toEqual([
+      { type: 'http429', count: 1 },
+      { type: 'http500', count: 1 },
+      { type: 'garbled', count: 2 },
+    ]);
+    const limited = await call(`${sandbox.baseUrl}/me?apiKey=${KEY}`);
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toBe('3');
+    const failed = await call(`${sandbox.baseUrl}/me?apiKey=${KEY}`);
+    expect(failed.status).toBe(500);
+    for (const format of ['json', 'xml']) {
+      const garbled = await send({}, `?_format=${format}`);
+      expect(garbled.status).toBe(200);
+      expect(() => JSON.parse(garbled.text)).toThrow();
+      expect(() => readPositionalXml(garbled.text)).toThrow();
+    }
+    // garbled sends were processed: the answer was lost, not the message
+    expect(sandbox.messages()).toHaveLength(2);
+    expect((await call(`${sandbox.baseUrl}/me?apiKey=${KEY}`)).status).toBe(200);
+    await call(`${sandbox.url}/__sandbox/faults`, { json: { type: 'timeout', count: 5 } });
+    const cleared = await call(`${sandbox.url}/__sandbox/faults`, { method: 'DELETE' });
+    expect(cleared.json).toEqual({ cleared: 1 });
+    expect(sandbox.pendingFaults()).toEqual([]);
+  });
+
   it('never answers bad input with a 500 and keeps serving', async () => {
     const paths = [
       '/v1/vn/send',

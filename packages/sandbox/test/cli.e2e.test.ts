@@ -1,0 +1,103 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { call } from './helpers.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+  bin: Record<string, string>;
+};
+const bin = join(root, pkg.bin['smspartner-sandbox'] as string);
+const READY = /SMS Partner sandbox listening on (http:\/\/127\.0\.0\.1:\d+)/;
+
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+});
+
+function run(args: string[]) {
+  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const ready = new Promise<string>((resolve, reject) => {
+    const onData = () => {
+      const match = READY.exec(stdout);
+      if (match?.[1]) {
+        child.stdout.off('data', onData);
+        resolve(match[1]);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`exited with ${code} before ready: ${stderr}`)));
+  });
+  return { child, ready, exited, output: () => ({ stdout, stderr }) };
+}
+
+describe('smspartner-sandbox CLI', () => {
+  it('is built with a node shebang', () => {
+    expect(existsSync(bin)).toBe(true);
+    expect(readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+  });
+
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    'serves on --port 0, then closes cleanly on %s',
+    async (signal) => {
+      const cli = run([
+        '--port',
+        '0',
+        '--api-key',
+        'cli-secret-key',
+        '--dlr-delay',
+        '10',
+        '--credits',
+        '5',
+      ]);
+      const origin = await cli.ready;
+      const sent = await call(`${origin}/v1/vn/send`, {
+        json: { apiKey: 'cli-secret-key', to: '0612345678', from: '33700000000', message: 'hi' },
+      });
+      expect(sent.json).toMatchObject({ success: true, message_id: 1, nb_sms: 1 });
+      const refused = await call(`${origin}/v1/me?apiKey=other`);
+      expect(refused.json.code).toBe(10);
+      const me = await call(`${origin}/v1/me?apiKey=cli-secret-key`);
+      expect((me.json.credits as { creditSms: number }).creditSms).toBe(4);
+      cli.child.kill(signal);
+      expect(await cli.exited).toBe(0);
+      const { stdout, stderr } = cli.output();
+      expect(stdout).toContain('POST /v1/vn/send → 200');
+      expect(`${stdout}${stderr}`).not.toContain('cli-secret-key');
+    },
+  );
+
+  it.each([
+    [['--port', 'abc'], '--port must be a whole number'],
+    [['--port', '70000'], '--port'],
+    [['--receipt-shape', 'xml'], '--receipt-shape'],
+    [['--price', '-1'], '--price'],
+    [['--bogus'], 'bogus'],
+    [['stray'], 'stray'],
+  ])('rejects %j with exit code 2 and a message', async (args, message) => {
+    const cli = run(args);
+    cli.ready.catch(() => undefined);
+    expect(await cli.exited).toBe(2);
+    expect(cli.output().stderr).toContain(message);
+    expect(cli.output().stderr).toContain('Usage: smspartner-sandbox');
+  });
+
+  it('prints help with exit code 0', async () => {
+    const cli = run(['--help']);
+    cli.ready.catch(() => undefined);
+    expect(await cli.exited).toBe(0);
+    expect(cli.output().stdout).toContain('--dlr-delay MS');
+  });
+});
