@@ -9,6 +9,8 @@ export interface FlatPayload {
   /** Non-empty fields by canonical name: lower case without `-`, `_`, `.` or spaces. */
   fields: Map<string, { key: string; value: Scalar }>;
   issues: WebhookIssue[];
+  /** Canonical names of fields already reported as invalid (so they are not also reported missing). */
+  rejected: Set<string>;
 }
 
 export const MAX_FIELDS = 100;
@@ -17,6 +19,9 @@ export const MAX_VALUE_LENGTH = 16_384;
 
 /** Keys that could reach an object's prototype if a consumer ever merged the payload. */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Flat provider names (`message-timestamp`, `concat_ref`); brackets (`a[b]`, qs nesting) are refused. */
+const FIELD_NAME = /^[\p{L}\p{N}_.:\- ]+$/u;
 
 export type Charset = 'utf-8' | 'latin1';
 
@@ -178,6 +183,7 @@ export function flatten(
   const issues: WebhookIssue[] = [];
   const raw: Record<string, unknown> = Object.create(null);
   const fields = new Map<string, { key: string; value: Scalar }>();
+  const rejected = new Set<string>();
   let entries: Iterable<[string, unknown]> | undefined;
   try {
     entries = entriesOf(input, issues, format, charset);
@@ -185,7 +191,7 @@ export function flatten(
     // A hostile object (throwing getter, revoked proxy) is a bad payload, not a crash.
     issues.push({ field: 'payload', message: PAYLOAD_SHAPE });
   }
-  if (!entries) return { raw, fields, issues };
+  if (!entries) return { raw, fields, issues, rejected };
   let count = 0;
   try {
     for (const [key, value] of entries) {
@@ -199,6 +205,13 @@ export function flatten(
         issues.push({ field: label, message: `field name is longer than ${MAX_KEY_LENGTH}` });
         continue;
       }
+      if (!FIELD_NAME.test(key)) {
+        issues.push({
+          field: label,
+          message: 'field names may contain only letters, digits, spaces and _ . : - (no nesting)',
+        });
+        continue;
+      }
       if (FORBIDDEN_KEYS.has(key)) {
         issues.push({ field: key, message: 'is a forbidden field name' });
         continue;
@@ -210,6 +223,7 @@ export function flatten(
       const problem = checkValue(value);
       if (problem) {
         issues.push({ field: label, message: problem });
+        rejected.add(canonicalKey(key));
         continue;
       }
       raw[key] = value;
@@ -228,7 +242,7 @@ export function flatten(
     issues.push({ field: 'payload', message: PAYLOAD_SHAPE });
   }
   if (issues.length === 0 && count === 0) issues.push({ field: 'payload', message: 'is empty' });
-  return { raw, fields, issues };
+  return { raw, fields, issues, rejected };
 }
 
 function checkValue(value: unknown): string | undefined {

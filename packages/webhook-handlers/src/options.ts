@@ -119,16 +119,40 @@ export const defaultLogger: Logger = {
   error: (message, context) => console.error(`[smspartner-webhooks] ${message}`, context ?? ''),
 };
 
-export function resolveOptions(options: unknown): ResolvedOptions {
-  const parsed = webhooksOptionsSchema.safeParse(options ?? {});
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((issue) => ({
-      field: issue.path.join('.') || 'options',
+/** zod issues → `{ field, message }`, looking inside unions (`dedupe: true | {…}`) for the branch that was meant. */
+export function describeIssues(
+  issues: readonly z.core.$ZodIssue[],
+  prefix: PropertyKey[],
+): { field: string; message: string }[] {
+  const out: { field: string; message: string }[] = [];
+  for (const issue of issues) {
+    const path = [...prefix, ...issue.path];
+    if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+      // The object branch is the one the caller meant when they passed an object.
+      const branch =
+        issue.errors.find((branchIssues) =>
+          branchIssues.every((i) => i.path.length > 0 || i.code === 'unrecognized_keys'),
+        ) ?? issue.errors[issue.errors.length - 1];
+      if (branch && branch.length > 0) {
+        out.push(...describeIssues(branch, path));
+        continue;
+      }
+    }
+    out.push({
+      field: path.map(String).join('.') || 'options',
       message:
         issue.code === 'unrecognized_keys'
           ? `unknown option${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`
           : issue.message,
-    }));
+    });
+  }
+  return out;
+}
+
+export function resolveOptions(options: unknown): ResolvedOptions {
+  const parsed = webhooksOptionsSchema.safeParse(options ?? {});
+  if (!parsed.success) {
+    const issues = describeIssues(parsed.error.issues, []);
     throw new SmsPartnerConfigError(
       `Invalid webhooks options: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`,
       issues,

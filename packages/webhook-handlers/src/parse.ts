@@ -43,13 +43,17 @@ const REQUIRED_HINTS: Record<string, string> = {
 interface Picked {
   values: Record<string, unknown>;
   keys: Record<string, string>;
+  /** Fields whose only value was already refused by `flatten`. */
+  rejected: Set<string>;
 }
 
 function pick(flat: FlatPayload, aliases: AliasTable): Picked {
   const values: Record<string, unknown> = {};
   const keys: Record<string, string> = {};
+  const rejected = new Set<string>();
   for (const field of Object.keys(aliases)) {
     for (const alias of aliases[field] ?? []) {
+      if (flat.rejected.has(alias)) rejected.add(field);
       const found = flat.fields.get(alias);
       if (found) {
         values[field] = found.value;
@@ -58,7 +62,7 @@ function pick(flat: FlatPayload, aliases: AliasTable): Picked {
       }
     }
   }
-  return { values, keys };
+  return { values, keys, rejected };
 }
 
 function validate<T>(schema: z.ZodType<T>, picked: Picked, issues: WebhookIssue[]): T | undefined {
@@ -67,6 +71,7 @@ function validate<T>(schema: z.ZodType<T>, picked: Picked, issues: WebhookIssue[
   for (const issue of result.error.issues) {
     const field = String(issue.path[0] ?? 'payload');
     const present = picked.values[field] !== undefined;
+    if (!present && picked.rejected.has(field)) continue;
     issues.push({
       field: picked.keys[field] ?? field,
       message: present
