@@ -1,0 +1,202 @@
+import type { IncomingMessage } from 'node:http';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  createNodeMiddleware,
+  createWebhooks,
+  type DeliveryReceipt,
+  forgeDeliveryReceipt,
+  type Webhooks,
+} from '../src/index.js';
+import { listen, rawRequest } from './helpers.js';
+
+const SECRET = 'node-secret';
+const quiet = { warn: () => {}, error: () => {} };
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+async function setup(
+  wrap?: (
+    mw: ReturnType<typeof createNodeMiddleware>,
+  ) => Parameters<typeof listen>[0],
+  options?: Parameters<typeof createNodeMiddleware>[1],
+) {
+  const webhooks: Webhooks = createWebhooks({ secret: SECRET, logger: quiet });
+  const receipts: DeliveryReceipt[] = [];
+  webhooks.on('delivery-receipt', (r) => void receipts.push(r));
+  const mw = createNodeMiddleware(webhooks, options);
+  const server = await listen(wrap ? wrap(mw) : mw);
+  cleanups.push(() => server.close(), () => webhooks.close());
+  return { webhooks, receipts, port: server.port };
+}
+
+const receiptJson = () => JSON.stringify(forgeDeliveryReceipt());
+
+function readAll(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString()));
+  });
+}
+
+describe('createNodeMiddleware', () => {
+  it('standalone: other paths get a JSON 404', async () => {
+    const { port } = await setup();
+    const response = await rawRequest(port, { method: 'GET', path: '/health' });
+    expect(response.status).toBe(404);
+    expect(response.json?.error).toBe('not_found');
+  });
+
+  it('with next: other paths go to next(), ours are served', async () => {
+    const next = vi.fn();
+    const { port, receipts } = await setup((mw) => (req, res) =>
+      mw(req, res, () => {
+        next();
+        res.end('from next');
+      }),
+    );
+    expect((await rawRequest(port, { method: 'GET', path: '/webhooks/smspartner/other' })).text).toBe('from next');
+    expect((await rawRequest(port, { method: 'GET', path: '/webhooks/smspartner' })).text).toBe('from next');
+    const ok = await rawRequest(port, {
+      method: 'POST',
+      path: `/webhooks/smspartner/dlr/?token=${SECRET}`,
+      headers: { 'content-type': 'application/json' },
+      body: receiptJson(),
+    });
+    expect(ok.status).toBe(200);
+    expect(next).toHaveBeenCalledTimes(2);
+    expect(receipts).toHaveLength(1);
+  });
+
+  it('a custom path', async () => {
+    const { port } = await setup(undefined, { path: '/hooks/sms/' });
+    const ok = await rawRequest(port, {
+      method: 'POST',
+      path: `/hooks/sms/dlr?token=${SECRET}`,
+      headers: { 'content-type': 'application/json' },
+      body: receiptJson(),
+    });
+    expect(ok.status).toBe(200);
+    expect((await rawRequest(port, { method: 'GET', path: `/webhooks/smspartner/dlr?token=${SECRET}` })).status).toBe(404);
+  });
+
+  it('uses an object body a framework already parsed (stream consumed) and does not hang', async () => {
+    const { port, receipts } = await setup((mw) => async (req, res) => {
+      (req as IncomingMessage & { body?: unknown }).body = JSON.parse(await readAll(req));
+      mw(req, res);
+    });
+    const response = await rawRequest(port, {
+      method: 'POST',
+      path: `/webhooks/smspartner/dlr?token=${SECRET}`,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(forgeDeliveryReceipt({ messageId: 'parsed-1' })),
+    });
+    expect(response.status).toBe(200);
+    expect(receipts[0]?.messageId).toBe('parsed-1');
+  });
+
+  it.each(['string', 'buffer'] as const)('uses a %s body a framework already read', async (kind) => {
+    const { port, receipts } = await setup((mw) => async (req, res) => {
+      const text = await readAll(req);
+      (req as IncomingMessage & { body?: unknown }).body = kind === 'string' ? text : Buffer.from(text);
+      mw(req, res);
+    });
+    const response = await rawRequest(port, {
+      method: 'POST',
+      path: `/webhooks/smspartner/dlr?token=${SECRET}`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(forgeDeliveryReceipt({ messageId: `read-${kind}` })).toString(),
+    });
+    expect(response.status).toBe(200);
+    expect(receipts[0]?.messageId).toBe(`read-${kind}`);
+  });
+
+  it('reads the stream when a body parser left {} without consuming it', async () => {
+    const { port, receipts } = await setup((mw) => (req, res) => {
+      (req as IncomingMessage & { body?: unknown }).body = {};
+      mw(req, res);
+    });
+    const response = await rawRequest(port, {
+      method: 'POST',
+      path: `/webhooks/smspartner/dlr?token=${SECRET}`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(forgeDeliveryReceipt({ messageId: 'unparsed' })).toString(),
+    });
+    expect(response.status).toBe(200);
+    expect(receipts[0]?.messageId).toBe('unparsed');
+  });
+
+  it('honours an Express-style originalUrl when mounted under a prefix', async () => {
+    const { port, receipts } = await setup((mw) => (req, res) => {
+      const original = req.url ?? '';
+      (req as IncomingMessage & { originalUrl?: string }).originalUrl = original;
+      req.url = original.replace('/webhooks/smspartner', '') || '/';
+      mw(req, res);
+    });
+    const response = await rawRequest(port, {
+      method: 'GET',
+      path: `/webhooks/smspartner/dlr?token=${SECRET}&${new URLSearchParams(forgeDeliveryReceipt({ messageId: 'mounted' }))}`,
+    });
+    expect(response.status).toBe(200);
+    expect(receipts[0]?.messageId).toBe('mounted');
+  });
+
+  it('checks the token before reading a body: a wrong token with a huge body is a 401, not a 413', async () => {
+    const { port } = await setup();
+    const response = await rawRequest(port, {
+      method: 'POST',
+      path: '/webhooks/smspartner/dlr?token=wrong',
+      headers: { 'content-type': 'application/json' },
+      body: 'x'.repeat(300_000),
+      chunked: true,
+    });
+    expect(response.status).toBe(401);
+  });
+
+  it('answers 408 when a client stops sending its body', async () => {
+    const { port } = await setup(undefined, { bodyTimeoutMs: 50 });
+    const response = await new Promise<number>((resolve, reject) => {
+      import('node:net').then(({ connect }) => {
+        const socket = connect(port, '127.0.0.1', () => {
+          socket.write(
+            `POST /webhooks/smspartner/dlr?token=${SECRET} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"messageId":`,
+          );
+        });
+        let data = '';
+        socket.on('data', (chunk) => {
+          data += chunk.toString();
+          const match = /^HTTP\/1\.1 (\d{3})/.exec(data);
+          if (match) {
+            resolve(Number(match[1]));
+            socket.destroy();
+          }
+        });
+        socket.on('error', reject);
+      }, reject);
+    });
+    expect(response).toBe(408);
+  });
+
+  it('a client that disconnects mid-body is not answered and does not crash the server', async () => {
+    const { port } = await setup();
+    const { connect } = await import('node:net');
+    await new Promise<void>((resolve) => {
+      const socket = connect(port, '127.0.0.1', () => {
+        socket.write(
+          `POST /webhooks/smspartner/dlr?token=${SECRET} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"mess`,
+        );
+        socket.destroy();
+        resolve();
+      });
+    });
+    const after = await rawRequest(port, {
+      method: 'POST',
+      path: `/webhooks/smspartner/dlr?token=${SECRET}`,
+      headers: { 'content-type': 'application/json' },
+      body: receiptJson(),
+    });
+    expect(after.status).toBe(200);
+  });
+});
