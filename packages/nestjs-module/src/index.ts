@@ -30,4 +30,3 @@ export {
   SmsPartnerMappedError,
 } from './sms-partner-exception.filter.js';
 export { normalizeWebhooksPath } from './validate-options.js';
-export { MAX_UNPARSED_BODY_BYTES } from './webhooks/request-body.js';

@@ -26,12 +26,12 @@ export function createModuleClient(options: SmsPartnerModuleOptions): SmsPartner
 /** The module's Webhooks instance, or `null` without `webhooks` options. */
 export function createModuleWebhooks(options: SmsPartnerModuleOptions): Webhooks | null {
   assertOptionsObject(options);
-  if (options.webhooks === undefined) return null;
-  const { path, controller, ...webhooksOptions } = options.webhooks;
+  if (options.webhooks == null) return null;
   // Checked here, not only at init, so a bad value fails as soon as the module is compiled.
-  normalizeWebhooksPath(path);
-  assertControllerOption(controller);
-  return createWebhooks(webhooksOptions);
+  normalizeWebhooksPath(options.webhooks.path);
+  assertControllerOption(options.webhooks.controller);
+  // createWebhooks validates the rest (secret required, unknown keys…) and ignores path/controller.
+  return createWebhooks(options.webhooks);
 }
 
 /**

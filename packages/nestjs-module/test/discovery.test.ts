@@ -140,13 +140,24 @@ describe('handler discovery', () => {
     );
   });
 
-  it('fails at boot when handlers exist and webhooks have no secret', async () => {
-    const booting = initApp(
-      { ...clientOptions, webhooks: { secrets: [] } },
-      [],
-      [RepliesController],
+  it('fails at boot when webhooks have no secret (the webhooks package refuses them)', async () => {
+    const booting = initApp({ ...clientOptions, webhooks: {} }, [], [RepliesController]);
+    await expect(booting).rejects.toMatchObject({
+      name: 'SmsPartnerConfigError',
+      message: expect.stringMatching(/secret is required/),
+    });
+  });
+
+  it('accepts handlers with an explicit `secret: false` (verification knowingly disabled)', async () => {
+    const warnings: string[] = [];
+    const app = await initApp(
+      { ...clientOptions, webhooks: { secret: false, logger: { warn: (m) => warnings.push(m) } } },
+      [ReceiptHandlers],
     );
-    await expect(booting).rejects.toThrow(/RepliesController\.onReply.*no webhooks secret/);
+    await app.get<Webhooks>(SMS_PARTNER_WEBHOOKS).receive('dlr', receiptPayload('no-secret-1'));
+    await app.get(ReceiptHandlers).receipts.waitFor(1);
+    expect(warnings.join(' ')).toMatch(/verification is disabled/);
+    await app.close();
   });
 
   it('fails at boot when a handler lives on a request-scoped provider', async () => {

@@ -85,7 +85,7 @@ describe('SmsPartnerMappedError', () => {
     for (const [, make] of TABLE) expect(make() instanceof SmsPartnerMappedError).toBe(true);
     expect(new SmsPartnerConfigError('x') instanceof SmsPartnerMappedError).toBe(false);
     expect(new Error('x') instanceof SmsPartnerMappedError).toBe(false);
-    expect('string' instanceof SmsPartnerMappedError).toBe(false);
+    expect((Object('string') as object) instanceof SmsPartnerMappedError).toBe(false);
   });
 });
 

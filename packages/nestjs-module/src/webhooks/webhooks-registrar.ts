@@ -9,12 +9,17 @@ import {
 import type { AbstractHttpAdapter } from '@nestjs/core';
 import { DiscoveryService, HttpAdapterHost, MetadataScanner } from '@nestjs/core';
 import { SmsPartnerConfigError } from '@smspartner-kit/core';
-import type { WebhookEventName, Webhooks } from '@smspartner-kit/webhooks';
+import {
+  createNodeMiddleware,
+  type NodeMiddleware,
+  type WebhookEventName,
+  type Webhooks,
+} from '@smspartner-kit/webhooks';
 import { getWebhookHandlerEvents, InjectSmsPartnerWebhooks } from '../decorators.js';
 import type { SmsPartnerModuleOptions } from '../options.js';
 import { SMS_PARTNER_MODULE_OPTIONS } from '../sms-partner.module-definition.js';
 import { assertControllerOption, normalizeWebhooksPath } from '../validate-options.js';
-import { BodyTooLargeError, readRequestBody } from './request-body.js';
+import { locateRequestBody } from './request-body.js';
 
 const DECORATOR_NAMES: Record<WebhookEventName, string> = {
   'delivery-receipt': '@OnDeliveryReceipt()',
@@ -28,15 +33,6 @@ export interface DiscoveredWebhookHandler {
   /** `ClassName.methodName`, for messages and logs. */
   name: string;
   call: (payload: unknown) => unknown;
-}
-
-function hasSecret(options: SmsPartnerModuleOptions['webhooks']): boolean {
-  if (!options) return false;
-  const { secret, secrets } = options as { secret?: unknown; secrets?: unknown };
-  return (
-    (typeof secret === 'string' && secret.length > 0) ||
-    (Array.isArray(secrets) && secrets.some((s) => typeof s === 'string' && s.length > 0))
-  );
 }
 
 /**
@@ -62,7 +58,9 @@ export class SmsPartnerWebhooksRegistrar implements OnModuleInit, OnModuleDestro
     const controller = assertControllerOption(this.options.webhooks?.controller);
     const handlers = this.discoverHandlers();
     if (handlers.length > 0) {
-      if (!this.webhooks || !hasSecret(this.options.webhooks)) {
+      // A Webhooks instance exists only with a secret (or an explicit `secret: false`, which
+      // @smspartner-kit/webhooks logs as a warning): createWebhooks refuses anything else.
+      if (!this.webhooks) {
         const found = handlers.map((h) => `${DECORATOR_NAMES[h.event]} ${h.name}`).join(', ');
         throw new SmsPartnerConfigError(
           `SmsPartnerModule found webhook handlers (${found}) but no webhooks secret is configured: ` +
@@ -139,57 +137,64 @@ export class SmsPartnerWebhooksRegistrar implements OnModuleInit, OnModuleDestro
     const adapter = this.adapterHost?.httpAdapter;
     // No HTTP server (Test.createTestingModule without an app, standalone application context).
     if (!adapter) return;
+    // For bodies no parser consumed, the webhooks package's own Node adapter reads the stream.
+    const nodeMiddleware = createNodeMiddleware(webhooks, { path });
     for (const kind of ['dlr', 'replies']) {
       adapter.all(`${path}/${kind}`, (req: unknown, res: unknown) => {
-        void this.serve(adapter, webhooks, req, res);
+        void this.serve(adapter, webhooks, nodeMiddleware, req, res);
       });
     }
     this.logger.log(
-      `Mapped {${path}/dlr, ${path}/replies} (all methods) to the SMS Partner webhooks`,
+      `Mapped {${path}/dlr, ${path}/replies} (GET, POST) to the SMS Partner webhooks`,
     );
   }
 
   private async serve(
     adapter: AbstractHttpAdapter,
     webhooks: Webhooks,
+    nodeMiddleware: NodeMiddleware,
     req: unknown,
     res: unknown,
   ): Promise<void> {
-    try {
-      const body = await readRequestBody(req);
-      const result = await webhooks.handle({
-        method: String(adapter.getRequestMethod(req)),
-        url: String(adapter.getRequestUrl(req)),
-        headers: (req as { headers: Record<string, string | string[] | undefined> }).headers,
-        body,
-      });
-      for (const [name, value] of Object.entries(result.headers)) {
-        adapter.setHeader(res, name, value);
-      }
-      adapter.reply(res, result.body, result.status);
-    } catch (error) {
-      if (adapter.isHeadersSent(res)) return;
-      if (error instanceof BodyTooLargeError) {
-        adapter.setHeader(res, 'content-type', 'application/json; charset=utf-8');
-        adapter.reply(
-          res,
-          JSON.stringify({ error: 'payload_too_large', message: error.message }),
-          413,
-        );
-        return;
-      }
+    const fail = (error: unknown) => {
       this.logger.error(
         `SMS Partner webhook request failed: ${error instanceof Error ? error.message : String(error)}`,
       );
+      if (adapter.isHeadersSent(res)) return;
       adapter.setHeader(res, 'content-type', 'application/json; charset=utf-8');
       adapter.reply(
         res,
-        JSON.stringify({
-          error: 'internal_error',
-          message: 'webhook request could not be processed',
-        }),
+        JSON.stringify({ error: 'internal_error', message: 'unexpected error' }),
         500,
       );
+    };
+    const located = locateRequestBody(req, res);
+    if (located.kind === 'stream') {
+      nodeMiddleware(located.req, located.res, (error?: unknown) => {
+        if (error !== undefined) fail(error);
+        else void this.reply(adapter, webhooks, req, res, undefined).catch(fail);
+      });
+      return;
     }
+    await this.reply(adapter, webhooks, req, res, located.body).catch(fail);
+  }
+
+  private async reply(
+    adapter: AbstractHttpAdapter,
+    webhooks: Webhooks,
+    req: unknown,
+    res: unknown,
+    body: unknown,
+  ): Promise<void> {
+    const result = await webhooks.handle({
+      method: String(adapter.getRequestMethod(req)),
+      url: String(adapter.getRequestUrl(req)),
+      headers: (req as { headers: Record<string, string | string[] | undefined> }).headers,
+      body,
+    });
+    for (const [name, value] of Object.entries(result.headers)) {
+      adapter.setHeader(res, name, value);
+    }
+    adapter.reply(res, result.body, result.status);
   }
 }
