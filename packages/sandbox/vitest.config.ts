@@ -1,3 +1,11 @@
+import { fileURLToPath } from 'node:url';
 import { testConfig } from '../../vitest.base.js';
 
-export default testConfig();
+export default testConfig({
+  resolve: {
+    // examples/ import the package by its published name, as a user would
+    alias: {
+      '@smspartner-kit/sandbox': fileURLToPath(new URL('./src/index.ts', import.meta.url)),
+    },
+  },
+});

@@ -39,28 +39,43 @@ import type {
  */
 export const STOP_MENTION = '\nSTOP SMS: repondez STOP';
 
-/** Reply texts that opt the sender out (compared trimmed, upper-cased, accents removed). */
+/**
+ * Reply texts that opt the sender out, compared whole after folding (upper case, accents removed,
+ * punctuation and spaces squeezed). Same list and folding as @smspartner-kit/webhooks'
+ * OPT_OUT_KEYWORDS (which dev-depends on this package, so it cannot be imported here; the list
+ * belongs in core — see the README).
+ */
 export const STOP_KEYWORDS: readonly string[] = [
   'STOP',
   'STOP SMS',
   'STOPSMS',
+  'STOP ALL',
+  'STOPALL',
   'ARRET',
   'ARRET SMS',
   'ARRETER',
   'DESABONNER',
+  'DESABONNEMENT',
   'DESINSCRIRE',
   'DESINSCRIPTION',
   'UNSUBSCRIBE',
+  'OPT OUT',
+  'OPTOUT',
 ];
 
-export function isStopKeyword(text: string): boolean {
-  const normalized = text
+function foldKeyword(text: string): string {
+  return text
     .normalize('NFD')
-    .replace(/\p{Diacritic}/gu, '')
-    .trim()
-    .replace(/\s+/g, ' ')
-    .toUpperCase();
-  return STOP_KEYWORDS.includes(normalized);
+    .replace(/[\u0300-\u036f]/g, '')
+    .toUpperCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+const FOLDED_STOP_KEYWORDS = new Set(STOP_KEYWORDS.map(foldKeyword));
+
+export function isStopKeyword(text: string): boolean {
+  return text.length <= 64 && FOLDED_STOP_KEYWORDS.has(foldKeyword(text));
 }
 
 export type Endpoint =

@@ -204,7 +204,13 @@ describe('provider error codes as the client reports them', () => {
       },
       9,
     ],
-    ['52', (b: Record<string, unknown>) => void (b.message = 'a'.repeat(1531)), 52],
+    [
+      '52',
+      (b: Record<string, unknown>) => {
+        b.message = 'a'.repeat(1531);
+      },
+      52,
+    ],
     [
       '45',
       (b: Record<string, unknown>) => {
@@ -213,7 +219,13 @@ describe('provider error codes as the client reports them', () => {
       },
       45,
     ],
-    ['46', (b: Record<string, unknown>) => void (b.scheduledDeliveryDate = '01/01/2099'), 46],
+    [
+      '46',
+      (b: Record<string, unknown>) => {
+        b.scheduledDeliveryDate = '01/01/2099';
+      },
+      46,
+    ],
     [
       '47',
       (b: Record<string, unknown>) => {

@@ -96,6 +96,7 @@ describe('replies', () => {
     expect(refused.json).toMatchObject({ success: false, code: 14 });
     const arret = await sandbox.reply({ from: TO, text: 'Arrêt' });
     expect(arret.optOut).toBe(true);
+    expect((await sandbox.reply({ from: TO, text: 'Stop !' })).optOut).toBe(true);
     const notStop = await sandbox.reply({ from: TO, text: 'stop it please' });
     expect(notStop.optOut).toBe(false);
   });
