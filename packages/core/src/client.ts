@@ -92,7 +92,8 @@ function validate<T>(
   throw new SmsPartnerValidationError(issues, context);
 }
 
-function connectCode(error: unknown): string | undefined {
+/** The code proving the request never left (`ECONNREFUSED`…), looked up along `cause` chains. */
+export function connectCode(error: unknown): string | undefined {
   let current: unknown = error;
   for (let depth = 0; current && typeof current === 'object' && depth < 5; depth++) {
     const { code, errors, cause } = current as {
@@ -128,6 +129,7 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   if (value === null) return undefined;
   const text = value.trim();
   if (/^\d+$/.test(text)) return Number(text) * 1000;
+  if (!/^[A-Za-z]{3},? /.test(text)) return undefined; // an HTTP date starts with the day name
   const date = Date.parse(text);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SmsPartnerApiError } from '../src/index.js';
 import { json, type ProviderServer, SEND_OK, startProvider } from './provider-server.js';
@@ -46,4 +47,12 @@ describe('examples/send.ts (the README example, against the built package)', () 
     expect(provider.requests).toHaveLength(1);
     provider.answer(json(200, SEND_OK));
   });
+});
+
+it('the README shows examples/send.ts verbatim (minus its first comment line)', () => {
+  const example = readFileSync(new URL('../examples/send.ts', import.meta.url), 'utf8');
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const code = example.split('\n').slice(1).join('\n').trim();
+  expect(code.length).toBeGreaterThan(500);
+  expect(readme).toContain(code);
 });
