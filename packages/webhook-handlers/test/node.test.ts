@@ -17,9 +17,7 @@ afterEach(async () => {
 });
 
 async function setup(
-  wrap?: (
-    mw: ReturnType<typeof createNodeMiddleware>,
-  ) => Parameters<typeof listen>[0],
+  wrap?: (mw: ReturnType<typeof createNodeMiddleware>) => Parameters<typeof listen>[0],
   options?: Parameters<typeof createNodeMiddleware>[1],
 ) {
   const webhooks: Webhooks = createWebhooks({ secret: SECRET, logger: quiet });
@@ -27,7 +25,10 @@ async function setup(
   webhooks.on('delivery-receipt', (r) => void receipts.push(r));
   const mw = createNodeMiddleware(webhooks, options);
   const server = await listen(wrap ? wrap(mw) : mw);
-  cleanups.push(() => server.close(), () => webhooks.close());
+  cleanups.push(
+    () => server.close(),
+    () => webhooks.close(),
+  );
   return { webhooks, receipts, port: server.port };
 }
 
@@ -51,14 +52,19 @@ describe('createNodeMiddleware', () => {
 
   it('with next: other paths go to next(), ours are served', async () => {
     const next = vi.fn();
-    const { port, receipts } = await setup((mw) => (req, res) =>
-      mw(req, res, () => {
-        next();
-        res.end('from next');
-      }),
+    const { port, receipts } = await setup(
+      (mw) => (req, res) =>
+        mw(req, res, () => {
+          next();
+          res.end('from next');
+        }),
     );
-    expect((await rawRequest(port, { method: 'GET', path: '/webhooks/smspartner/other' })).text).toBe('from next');
-    expect((await rawRequest(port, { method: 'GET', path: '/webhooks/smspartner' })).text).toBe('from next');
+    expect(
+      (await rawRequest(port, { method: 'GET', path: '/webhooks/smspartner/other' })).text,
+    ).toBe('from next');
+    expect((await rawRequest(port, { method: 'GET', path: '/webhooks/smspartner' })).text).toBe(
+      'from next',
+    );
     const ok = await rawRequest(port, {
       method: 'POST',
       path: `/webhooks/smspartner/dlr/?token=${SECRET}`,
@@ -79,7 +85,10 @@ describe('createNodeMiddleware', () => {
       body: receiptJson(),
     });
     expect(ok.status).toBe(200);
-    expect((await rawRequest(port, { method: 'GET', path: `/webhooks/smspartner/dlr?token=${SECRET}` })).status).toBe(404);
+    expect(
+      (await rawRequest(port, { method: 'GET', path: `/webhooks/smspartner/dlr?token=${SECRET}` }))
+        .status,
+    ).toBe(404);
   });
 
   it('uses an object body a framework already parsed (stream consumed) and does not hang', async () => {
@@ -97,21 +106,25 @@ describe('createNodeMiddleware', () => {
     expect(receipts[0]?.messageId).toBe('parsed-1');
   });
 
-  it.each(['string', 'buffer'] as const)('uses a %s body a framework already read', async (kind) => {
-    const { port, receipts } = await setup((mw) => async (req, res) => {
-      const text = await readAll(req);
-      (req as IncomingMessage & { body?: unknown }).body = kind === 'string' ? text : Buffer.from(text);
-      mw(req, res);
-    });
-    const response = await rawRequest(port, {
-      method: 'POST',
-      path: `/webhooks/smspartner/dlr?token=${SECRET}`,
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams(forgeDeliveryReceipt({ messageId: `read-${kind}` })).toString(),
-    });
-    expect(response.status).toBe(200);
-    expect(receipts[0]?.messageId).toBe(`read-${kind}`);
-  });
+  it.each(['string', 'buffer'] as const)(
+    'uses a %s body a framework already read',
+    async (kind) => {
+      const { port, receipts } = await setup((mw) => async (req, res) => {
+        const text = await readAll(req);
+        (req as IncomingMessage & { body?: unknown }).body =
+          kind === 'string' ? text : Buffer.from(text);
+        mw(req, res);
+      });
+      const response = await rawRequest(port, {
+        method: 'POST',
+        path: `/webhooks/smspartner/dlr?token=${SECRET}`,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(forgeDeliveryReceipt({ messageId: `read-${kind}` })).toString(),
+      });
+      expect(response.status).toBe(200);
+      expect(receipts[0]?.messageId).toBe(`read-${kind}`);
+    },
+  );
 
   it('reads the stream when a body parser left {} without consuming it', async () => {
     const { port, receipts } = await setup((mw) => (req, res) => {

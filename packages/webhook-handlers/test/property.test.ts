@@ -27,14 +27,46 @@ function outcome<T>(parse: () => T): { ok: T } | { error: WebhookPayloadError } 
 }
 
 const fieldNames = fc.constantFrom(
-  'messageId', 'message_id', 'msgid', 'phoneNumber', 'number', 'msisdn', 'to', 'status', 'statut',
-  'date', 'scts', 'message-timestamp', 'err-code', 'tag', 'text', 'keyword', 'type', 'concat',
-  'concat-ref', 'concat-total', 'concat-part', '__proto__', 'constructor', 'token', 'x[y]',
+  'messageId',
+  'message_id',
+  'msgid',
+  'phoneNumber',
+  'number',
+  'msisdn',
+  'to',
+  'status',
+  'statut',
+  'date',
+  'scts',
+  'message-timestamp',
+  'err-code',
+  'tag',
+  'text',
+  'keyword',
+  'type',
+  'concat',
+  'concat-ref',
+  'concat-total',
+  'concat-part',
+  '__proto__',
+  'constructor',
+  'token',
+  'x[y]',
 );
 const values = fc.oneof(
   fc.string(),
   fc.stringMatching(/^\+?\d{6,16}$/),
-  fc.constantFrom('33612345678', '0612345678', 'Delivered', 'DELIVRD', 'true', '2', '1', '2401151030', '2024-01-15 10:30:00'),
+  fc.constantFrom(
+    '33612345678',
+    '0612345678',
+    'Delivered',
+    'DELIVRD',
+    'true',
+    '2',
+    '1',
+    '2401151030',
+    '2024-01-15 10:30:00',
+  ),
   fc.integer(),
   fc.double(),
   fc.boolean(),
@@ -43,7 +75,17 @@ const values = fc.oneof(
 );
 const payloads = fc.dictionary(fieldNames, values, { maxKeys: 12 });
 const anyInput = fc.oneof(
-  fc.anything({ withNullPrototype: true, withMap: true, withSet: true, withBigInt: true, withDate: true, withTypedArray: true, withBoxedValues: true, withSparseArray: true, withObjectString: true }),
+  fc.anything({
+    withNullPrototype: true,
+    withMap: true,
+    withSet: true,
+    withBigInt: true,
+    withDate: true,
+    withTypedArray: true,
+    withBoxedValues: true,
+    withSparseArray: true,
+    withObjectString: true,
+  }),
   fc.string(),
   payloads,
   payloads.map((p) => JSON.stringify(p)),
@@ -52,7 +94,11 @@ const anyInput = fc.oneof(
     for (const [k, v] of Object.entries(p)) params.append(k, String(v));
     return params;
   }),
-  payloads.map((p) => Object.entries(p).map(([k, v]) => `${k}=${String(v)}`).join('&')),
+  payloads.map((p) =>
+    Object.entries(p)
+      .map(([k, v]) => `${k}=${String(v)}`)
+      .join('&'),
+  ),
   fc.uint8Array().map((bytes) => Buffer.from(bytes)),
 );
 
@@ -133,7 +179,9 @@ describe('opt-out detection', () => {
         fc.constantFrom('', ' ', '.', '!', ' !', '\n'),
       )
       .map(([upper, before, after]) => {
-        const cased = [...keyword].map((ch, i) => (upper[i] ? ch.toUpperCase() : ch.toLowerCase())).join('');
+        const cased = [...keyword]
+          .map((ch, i) => (upper[i] ? ch.toUpperCase() : ch.toLowerCase()))
+          .join('');
         const accented = cased.replace(/E/g, 'Ê').replace(/e/g, 'é');
         return `${before}${accented}${after}`;
       });
@@ -169,8 +217,21 @@ describe('handle never answers outside its contract', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom('GET', 'POST', 'PUT', 'HEAD', 'post'),
-        fc.constantFrom('/h/dlr?token=s', '/h/replies?token=s', '/h/dlr', '/h/other?token=s', '/h/dlr?token=s&msisdn=33612345678&messageId=1'),
-        fc.constantFrom(undefined, 'application/json', 'application/x-www-form-urlencoded', 'text/plain', 'text/xml', 'application/json; charset=latin1'),
+        fc.constantFrom(
+          '/h/dlr?token=s',
+          '/h/replies?token=s',
+          '/h/dlr',
+          '/h/other?token=s',
+          '/h/dlr?token=s&msisdn=33612345678&messageId=1',
+        ),
+        fc.constantFrom(
+          undefined,
+          'application/json',
+          'application/x-www-form-urlencoded',
+          'text/plain',
+          'text/xml',
+          'application/json; charset=latin1',
+        ),
         fc.oneof(fc.constant(undefined), fc.string(), anyInput),
         async (method, url, type, body) => {
           const before = dispatched;

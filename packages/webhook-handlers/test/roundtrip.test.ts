@@ -82,8 +82,16 @@ describe('every accepted shape round-trips to the same typed event', () => {
 
   it('number ids in JSON and string ids in forms are the same receipt', async () => {
     receipts.length = 0;
-    await webhooks.receive('dlr', { message_id: 307, number: '0612345678', statut: 'Delivered', date: 1700000000 });
-    await webhooks.receive('dlr', 'message_id=307&number=0612345678&statut=Delivered&date=1700000000');
+    await webhooks.receive('dlr', {
+      message_id: 307,
+      number: '0612345678',
+      statut: 'Delivered',
+      date: 1700000000,
+    });
+    await webhooks.receive(
+      'dlr',
+      'message_id=307&number=0612345678&statut=Delivered&date=1700000000',
+    );
     expect(typed(receipts[0] as DeliveryReceipt)).toEqual(typed(receipts[1] as DeliveryReceipt));
     expect(receipts[0]?.messageId).toBe('307');
   });
@@ -91,7 +99,11 @@ describe('every accepted shape round-trips to the same typed event', () => {
   for (const encoding of encodings) {
     it(`reply × ${encoding} round-trips`, async () => {
       replies.length = 0;
-      const payload = forgeInboundMessage({ messageId: 'abc-123', text: 'Oui, à demain !', receivedAt: when });
+      const payload = forgeInboundMessage({
+        messageId: 'abc-123',
+        text: 'Oui, à demain !',
+        receivedAt: when,
+      });
       const request = forgeCallbackRequest('replies', payload, { secret: SECRET, encoding });
       const response = await rawRequest(server.port, {
         method: request.method,
@@ -116,7 +128,10 @@ describe('every accepted shape round-trips to the same typed event', () => {
 
   it('an ISO-8859-1 form body is decoded', async () => {
     replies.length = 0;
-    const body = Buffer.from('msisdn=33612345678&to=33700000000&messageId=l1&text=Arr%EAt', 'latin1');
+    const body = Buffer.from(
+      'msisdn=33612345678&to=33700000000&messageId=l1&text=Arr%EAt',
+      'latin1',
+    );
     const response = await rawRequest(server.port, {
       method: 'POST',
       path: `/webhooks/smspartner/replies?token=${SECRET}`,
