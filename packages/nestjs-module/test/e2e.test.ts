@@ -167,6 +167,12 @@ describe.each(matrix)('e2e over HTTP: $label', ({ register, rawBody }) => {
     const [optOut] = await events.optOuts.waitFor(1);
     expect(optOut).toMatchObject({ phoneNumber: '33612345678', to: VIRTUAL_NUMBER });
     expect(optOut?.message.isOptOut).toBe(true);
+    // An opt-out is also an inbound message: the reply handler saw the STOP too.
+    const replies = await events.replies.waitFor(2);
+    expect(replies.map((m) => [m.text, m.isOptOut])).toEqual([
+      ['Oui merci', false],
+      ['STOP', true],
+    ]);
   });
 
   it('every callback the sandbox made was answered 2xx', () => {
