@@ -310,11 +310,25 @@ export class SmsPartnerClient {
       context,
     });
     try {
-      return parseSendResponse(answer.text, { format: valid.format, status: answer.status });
+      // A bare 429 is a refusal (nothing was queued): reported as an API error by #parse.
+      return this.#parse(answer, (body, opts) =>
+        parseSendResponse(body, { ...opts, format: valid.format }),
+      );
     } catch (error) {
       if (!(error instanceof SmsPartnerProtocolError)) throw error;
-      if (answer.status === 429) {
-        // A rate-limit answer is a refusal: nothing was queued.
+      throw new SmsPartnerOutcomeUnknownError(
+        `SMS Partner answered the send request with something unreadable (HTTP ${answer.status}); the SMS may have been sent — reconcile with error.tag / error.to before resending`,
+        { ...context, cause: error },
+      );
+    }
+  }
+
+  /** Parse an answer; a bare 429 (no provider body) is reported as a rate-limit refusal. */
+  #parse<T>(answer: Answer, parse: (body: string, opts: { status: number }) => T): T {
+    try {
+      return parse(answer.text, { status: answer.status });
+    } catch (error) {
+      if (error instanceof SmsPartnerProtocolError && answer.status === 429) {
         throw new SmsPartnerApiError({
           code: 429,
           meaning: 'rate limited (HTTP 429)',
@@ -322,10 +336,7 @@ export class SmsPartnerClient {
           raw: error.snippet,
         });
       }
-      throw new SmsPartnerOutcomeUnknownError(
-        `SMS Partner answered the send request with something unreadable (HTTP ${answer.status}); the SMS may have been sent — reconcile with error.tag / error.to before resending`,
-        { ...context, cause: error },
-      );
+      throw error;
     }
   }
 
@@ -337,7 +348,7 @@ export class SmsPartnerClient {
       path: '/me',
       mode: 'read',
     });
-    return parseCreditsResponse(answer.text, { status: answer.status });
+    return this.#parse(answer, parseCreditsResponse);
   }
 
   /** `GET /message-status`: one normalised status (`statut`/`status`, ids, dates, money). */
@@ -358,7 +369,8 @@ export class SmsPartnerClient {
       query: { messageId: String(q.messageId), phoneNumber: q.phoneNumber },
       mode: 'read',
     });
-    return parseMessageStatusResponse(answer.text, { status: answer.status });
+    const status = this.#parse(answer, parseMessageStatusResponse);
+    return status.phoneNumber === '' ? { ...status, phoneNumber: q.phoneNumber } : status;
   }
 
   /** `GET /message-cancel`: cancel a scheduled SMS (not less than 5 minutes before it goes). */
@@ -371,7 +383,7 @@ export class SmsPartnerClient {
       query: { messageId: String(id) },
       mode: 'write',
     });
-    return parseCancelResponse(answer.text, { status: answer.status });
+    return this.#parse(answer, parseCancelResponse);
   }
 
   async #stopListList(): Promise<StopListEntry[]> {
@@ -381,7 +393,7 @@ export class SmsPartnerClient {
       path: '/stop-sms/list',
       mode: 'read',
     });
-    return parseStopListResponse(answer.text, { status: answer.status });
+    return this.#parse(answer, parseStopListResponse);
   }
 
   async #stopListAdd(phoneNumber: string): Promise<{ stopId: string }> {
@@ -399,7 +411,7 @@ export class SmsPartnerClient {
       mode: 'write',
       context: { to: phone },
     });
-    return parseStopAddResponse(answer.text, { status: answer.status });
+    return this.#parse(answer, parseStopAddResponse);
   }
 
   async #stopListRemove(id: string | number): Promise<void> {
@@ -411,7 +423,7 @@ export class SmsPartnerClient {
       query: { id: String(valid) },
       mode: 'write',
     });
-    parseCancelResponse(answer.text, { status: answer.status });
+    this.#parse(answer, parseCancelResponse);
   }
 
   /** One HTTP exchange with the retry rules; the URL (which may carry the key) never leaves here. */

@@ -23,7 +23,8 @@ type Endpoint = 'send' | 'other';
 
 // Entities stay unexpanded in the parser (no DTD, no entity bombs); we decode only the five
 // predefined entities and numeric references, in one pass.
-const xmlParser = new XMLParser({
+let xmlParser: XMLParser | undefined;
+const xmlOptions = {
   processEntities: false,
   htmlEntities: false,
   ignoreDeclaration: true,
@@ -31,8 +32,8 @@ const xmlParser = new XMLParser({
   ignoreAttributes: true,
   parseTagValue: false,
   trimValues: true,
-  isArray: (name) => name === 'entry',
-});
+  isArray: (name: string) => name === 'entry',
+};
 
 const PREDEFINED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
@@ -77,6 +78,7 @@ function recordFromXml(body: string, endpoint: Endpoint, status?: number): Recor
   if (XMLValidator.validate(body) !== true) throw protocol('Malformed XML answer', body, status);
   let parsed: unknown;
   try {
+    xmlParser ??= new XMLParser(xmlOptions); // built on first use: most users never see XML
     parsed = xmlParser.parse(body);
   } catch (cause) {
     throw new SmsPartnerProtocolError('Malformed XML answer', { body, httpStatus: status, cause });

@@ -336,6 +336,15 @@ describe('read-only calls', () => {
     expect(provider.requests).toHaveLength(1);
   });
 
+  it('a bare 429 (no provider body) on the last attempt is reported as a rate-limit API error', async () => {
+    const once = createClient({ apiKey: API_KEY, baseUrl: provider.baseUrl, retry: false });
+    provider.answer(raw(429, 'Too Many Requests', 'text/plain'));
+    const error = (await rejection(once.getCredits())) as SmsPartnerApiError;
+    expect(error).toBeInstanceOf(SmsPartnerApiError);
+    expect(error.httpStatus).toBe(429);
+    expect(errorToHttp(error)?.status).toBe(429);
+  });
+
   it('retry: false means one attempt', async () => {
     const once = createClient({ apiKey: API_KEY, baseUrl: provider.baseUrl, retry: false });
     provider.answer(raw(500, 'oops'), json(200, ME));
