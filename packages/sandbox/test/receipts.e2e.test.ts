@@ -1,4 +1,8 @@
-import { normalizeDeliveryStatus, parseProviderDate } from '@smspartner-kit/core';
+import {
+  normalizeDeliveryStatus,
+  parseProviderDate,
+  toProviderSchedule,
+} from '@smspartner-kit/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   type ReceiptShape,
@@ -193,5 +197,30 @@ describe('receipt retries', () => {
     }, 'two attempts');
     expect(attempts[1]?.error).toMatch(/ECONNREFUSED/);
     expect(attempts.every((a) => !a.ok)).toBe(true);
+  });
+});
+
+describe('deferred sends', () => {
+  it('holds the message until its time, then sends the receipt', async () => {
+    const step = 300_000;
+    const at = Math.ceil((Date.now() + 10 * 60_000) / step) * step;
+    // the sandbox clock runs one second before the scheduled time
+    const offset = at - Date.now() - 1_000;
+    const { sandbox, receiver } = await setup({ now: () => Date.now() + offset, dlrDelayMs: 5 });
+    const schedule = toProviderSchedule(new Date(at));
+    const answer = await send(sandbox, {
+      to: '33612345678',
+      urlDlr: `${receiver.url}/dlr`,
+      ...schedule,
+    });
+    expect(answer.json.success).toBe(true);
+    expect(sandbox.messages()[0]).toMatchObject({ status: 'scheduled', providerStatus: 'Waiting' });
+    expect(sandbox.messages()[0]?.scheduledAt?.getTime()).toBe(at);
+    const me = await call(`${sandbox.baseUrl}/me?apiKey=${KEY}`);
+    expect((me.json.credits as { toSend: number }).toSend).toBe(1);
+    const [receipt] = await receiver.waitFor(1);
+    expect(receipt?.fields).toMatchObject({ messageId: 1, status: 'Delivered' });
+    expect(parseProviderDate(receipt?.fields.date)?.getTime()).toBeGreaterThanOrEqual(at);
+    expect(sandbox.messages()[0]?.status).toBe('delivered');
   });
 });
