@@ -1,0 +1,95 @@
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+/** Where the app stores its PGlite database when DATABASE_PATH is not set. */
+export const DEFAULT_DATABASE_PATH = fileURLToPath(new URL('../data/', import.meta.url));
+/** A virtual number the sandbox accepts as sender. */
+export const DEFAULT_FROM = '33700000000';
+
+export type Backend = 'sandbox' | 'smspartner-sandbox' | 'smspartner-live';
+
+export interface AppConfig {
+  port: number;
+  host: string;
+  /** Base URL the provider reaches us at (urlDlr / urlResponse). */
+  publicUrl: string;
+  from: string;
+  webhookSecret: string;
+  webhookSecretGenerated: boolean;
+  /** Absent: the in-process sandbox is used. */
+  apiKey?: string;
+  /** With an API key: send for real (otherwise `sandbox=1`). */
+  live: boolean;
+  databasePath: string;
+}
+
+const flag = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine((v) => ['', '0', '1', 'true', 'false', 'yes', 'no'].includes(v), 'must be 1 or 0')
+  .transform((v) => ['1', 'true', 'yes'].includes(v));
+
+const envSchema = z.object({
+  PORT: z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'must be a port number')
+    .transform(Number)
+    .refine((n) => n <= 65_535, 'must be a port number (0-65535)')
+    .optional(),
+  HOST: z.string().trim().min(1).optional(),
+  PUBLIC_URL: z
+    .string()
+    .trim()
+    .refine((v) => {
+      try {
+        const url = new URL(v);
+        return url.protocol === 'http:' || url.protocol === 'https:';
+      } catch {
+        return false;
+      }
+    }, 'must be an absolute http(s) URL')
+    .optional(),
+  SMSPARTNER_FROM: z.string().trim().min(1).optional(),
+  SMSPARTNER_API_KEY: z.string().trim().optional(),
+  SMSPARTNER_LIVE: flag.optional(),
+  WEBHOOK_SECRET: z.string().trim().min(16, 'must be at least 16 characters').optional(),
+  DATABASE_PATH: z.string().trim().min(1).optional(),
+});
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads the app's settings from the environment. Empty variables count as unset. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''),
+  );
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid environment: ${lines.join('; ')}`);
+  }
+  const e = parsed.data;
+  const port = e.PORT ?? 3000;
+  const generated = e.WEBHOOK_SECRET === undefined;
+  return {
+    port,
+    host: e.HOST ?? '127.0.0.1',
+    publicUrl: (e.PUBLIC_URL ?? `http://127.0.0.1:${port}`).replace(/\/+$/, ''),
+    from: e.SMSPARTNER_FROM ?? DEFAULT_FROM,
+    webhookSecret: e.WEBHOOK_SECRET ?? randomBytes(24).toString('base64url'),
+    webhookSecretGenerated: generated,
+    ...(e.SMSPARTNER_API_KEY ? { apiKey: e.SMSPARTNER_API_KEY } : {}),
+    live: e.SMSPARTNER_LIVE ?? false,
+    databasePath: e.DATABASE_PATH ?? DEFAULT_DATABASE_PATH,
+  };
+}
+
+export function backendOf(config: Pick<AppConfig, 'apiKey' | 'live'>): Backend {
+  if (config.apiKey === undefined) return 'sandbox';
+  return config.live ? 'smspartner-live' : 'smspartner-sandbox';
+}

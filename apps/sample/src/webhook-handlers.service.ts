@@ -1,0 +1,66 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { OnDeliveryReceipt, OnInboundMessage, OnOptOut } from '@smspartner-kit/nestjs';
+import type { DeliveryReceipt, InboundMessage, OptOut } from '@smspartner-kit/webhooks';
+import { EventsService } from './events.service.js';
+import type { Store } from './store.js';
+import { STORE } from './tokens.js';
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** Webhook events (found by @smspartner-kit/nestjs through the decorators) → store → console. */
+@Injectable()
+export class WebhookHandlersService {
+  private readonly logger = new Logger('Webhooks');
+
+  constructor(
+    @Inject(STORE) private readonly store: Store,
+    private readonly events: EventsService,
+  ) {}
+
+  @OnDeliveryReceipt()
+  async onDeliveryReceipt(receipt: DeliveryReceipt): Promise<void> {
+    const outcome = await this.store.recordReceipt({
+      messageId: receipt.messageId,
+      phoneNumber: receipt.phoneNumber,
+      status: receipt.status,
+      providerStatus:
+        receipt.operatorStatus ?? text(receipt.raw.status) ?? text(receipt.raw.statut),
+      occurredAt: receipt.occurredAt,
+      raw: receipt.raw,
+    });
+    if ('message' in outcome) {
+      this.events.publish({ type: 'status', data: outcome.message });
+    } else {
+      this.logger.log(`receipt for unknown message ${receipt.messageId} kept until it appears`);
+    }
+  }
+
+  @OnInboundMessage()
+  async onInboundMessage(message: InboundMessage): Promise<void> {
+    const reply = await this.store.insertReply({
+      id: message.messageId,
+      from: message.from,
+      to: message.to,
+      text: message.text,
+      keyword: message.keyword,
+      parts: message.concat?.total ?? 1,
+      incomplete: message.incomplete === true,
+      isOptOut: message.isOptOut,
+      receivedAt: message.receivedAt,
+    });
+    if (reply) this.events.publish({ type: 'reply', data: reply });
+  }
+
+  @OnOptOut()
+  async onOptOut(optOut: OptOut): Promise<void> {
+    const stored = await this.store.upsertOptOut({
+      phoneNumber: optOut.phoneNumber,
+      to: optOut.to,
+      keyword: optOut.keyword,
+      receivedAt: optOut.receivedAt,
+    });
+    this.events.publish({ type: 'opt-out', data: stored });
+  }
+}
