@@ -18,27 +18,24 @@ function graphemeSegmenter(): Intl.Segmenter | null {
   return segmenter;
 }
 
-/** Length in code units of the item at `i`, and its cost in units (atomic: never split). */
-function itemAt(
-  sent: string,
-  i: number,
-  gsm: boolean,
-  tokens: boolean,
-  table: Uint8Array,
-): [length: number, cost: number] {
+/**
+ * The item at `i` (atomic: never split), packed as `length * 4 + cost` so the loop allocates
+ * nothing: length in code units (1, 2, 4 or 6), cost in units (1 or 2).
+ */
+function itemAt(sent: string, i: number, gsm: boolean, tokens: boolean, table: Uint8Array): number {
   const code = sent.charCodeAt(i);
   if (tokens && code === COLON) {
-    if (sent.startsWith(LINE_BREAK_TOKEN, i)) return [LINE_BREAK_TOKEN.length, 2];
-    if (sent.startsWith(EURO_TOKEN, i)) return [EURO_TOKEN.length, 2];
-    return [1, 1];
+    if (sent.startsWith(LINE_BREAK_TOKEN, i)) return LINE_BREAK_TOKEN.length * 4 + 2;
+    if (sent.startsWith(EURO_TOKEN, i)) return EURO_TOKEN.length * 4 + 2;
+    return 4 + 1;
   }
   const kind = table[code];
-  if (gsm) return [1, kind === EXTENSION ? 2 : 1];
+  if (gsm) return kind === EXTENSION ? 4 + 2 : 4 + 1;
   if (kind === HIGH_SURROGATE) {
     const next = sent.charCodeAt(i + 1);
-    if (next >= 0xdc00 && next <= 0xdfff) return [2, 2];
+    if (next >= 0xdc00 && next <= 0xdfff) return 2 * 4 + 2;
   }
-  return [1, 1];
+  return 4 + 1;
 }
 
 /**
@@ -89,7 +86,8 @@ export function splitIntoParts(
   let fill = 0;
   let i = 0;
   while (i < sent.length) {
-    const [length, cost] = itemAt(sent, i, gsm, tokens, table);
+    const item = itemAt(sent, i, gsm, tokens, table);
+    const cost = item & 3;
     if (fill + cost > limit) {
       const cut = graphemeSafe ? graphemeCut(sent, partStart, i, itemStarts) : i;
       parts.push(sent.slice(partStart, cut));
@@ -101,7 +99,7 @@ export function splitIntoParts(
     }
     if (graphemeSafe) itemStarts.add(i);
     fill += cost;
-    i += length;
+    i += item >> 2;
   }
   if (partStart < sent.length) parts.push(sent.slice(partStart));
   return { parts, lastPartUnits: fill };
