@@ -20,7 +20,7 @@ export interface AppConfig {
   onReply?: (message: InboundMessage) => void;
 }
 
-export function createApp(config: AppConfig) {
+export function createApp(config: AppConfig): express.Express {
   const app = express();
   app.use(express.json());
 

@@ -2,7 +2,6 @@ import './augment.js';
 
 export { type SmsPartnerMiddleware, smsPartner } from './client-middleware.js';
 export { smsPartnerErrorHandler } from './error-handler.js';
-export { RAW_BODY_LIMIT_BYTES } from './read-body.js';
 export {
   type SmsPartnerWebhooksRouter,
   type SmsPartnerWebhooksRouterOptions,

@@ -1,12 +1,12 @@
 import { SmsPartnerConfigError } from '@smspartner-kit/core';
-import { createWebhooks, type Webhooks, type WebhooksOptions } from '@smspartner-kit/webhooks';
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import {
-  type BodyForWebhooks,
-  bodyWasConsumed,
-  RAW_BODY_LIMIT_BYTES,
-  readRawBody,
-} from './read-body.js';
+  createWebhooks,
+  DEFAULT_MAX_BODY_BYTES,
+  type Webhooks,
+  type WebhooksOptions,
+} from '@smspartner-kit/webhooks';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { type BodyForWebhooks, bodyWasConsumed, readRawBody } from './read-body.js';
 
 export interface SmsPartnerWebhooksRouterOptions {
   /**
@@ -28,9 +28,28 @@ function isWebhooks(value: unknown): value is Webhooks {
   return typeof candidate.handle === 'function' && typeof candidate.on === 'function';
 }
 
+// The webhooks package's internal HTTP context (a registered symbol, also read by its own
+// createNodeMiddleware): it tells the instance's configured maxBodyBytes.
+const HTTP_CONTEXT = Symbol.for('@smspartner-kit/webhooks.http-context');
+
+/**
+ * How many bytes to read from an unparsed stream: the instance's own body limit, so a body the
+ * contract would accept is never cut short, and a larger one reaches it as limit + 1 bytes → 413.
+ */
+function bodyLimitOf(webhooks: Webhooks): number {
+  const context = (webhooks as { [HTTP_CONTEXT]?: { maxBodyBytes?: unknown } })[HTTP_CONTEXT];
+  const limit = context?.maxBodyBytes;
+  return typeof limit === 'number' && Number.isSafeInteger(limit) && limit > 0
+    ? limit
+    : DEFAULT_MAX_BODY_BYTES;
+}
+
 /** Normalises the prefix; an Express route pattern is built from it, so only plain segments. */
-function routePrefix(options: SmsPartnerWebhooksRouterOptions | undefined): string {
-  if (options === undefined) return '';
+function routePrefix(
+  options: SmsPartnerWebhooksRouterOptions | undefined,
+  fallbackPath: unknown,
+): string {
+  if (options === undefined) return routePrefix({}, fallbackPath);
   if (typeof options !== 'object' || options === null) {
     throw new SmsPartnerConfigError('smsPartnerWebhooks options: expected an object like { path }');
   }
@@ -41,7 +60,7 @@ function routePrefix(options: SmsPartnerWebhooksRouterOptions | undefined): stri
       );
     }
   }
-  const { path } = options;
+  const path = options.path ?? fallbackPath;
   if (path === undefined) return '';
   if (typeof path !== 'string' || !/^(\/[A-Za-z0-9._~-]+)*\/?$/.test(path)) {
     throw new SmsPartnerConfigError(
@@ -58,23 +77,26 @@ function routePrefix(options: SmsPartnerWebhooksRouterOptions | undefined): stri
  * parsing and dispatch all happen there; this router only translates Express to it and back.
  *
  * Works with or without `express.json()` / `urlencoded()` / `raw()` / `text()` mounted before it:
- * a body already read is passed on as parsed, an untouched stream is read here (64 kB kept).
+ * a body already read is passed on as parsed, an untouched stream is read here up to the
+ * instance's `maxBodyBytes` (64 kB by default).
  */
 export function smsPartnerWebhooks(
   webhooksOrOptions: Webhooks | WebhooksOptions,
   options?: SmsPartnerWebhooksRouterOptions,
 ): SmsPartnerWebhooksRouter {
-  const prefix = routePrefix(options);
-  const webhooks = isWebhooks(webhooksOrOptions)
-    ? webhooksOrOptions
-    : createWebhooks(webhooksOrOptions);
+  const given = isWebhooks(webhooksOrOptions);
+  // The options' own `path` (the key the Nest module reads) applies when none is given here.
+  const prefix = routePrefix(options, given ? undefined : webhooksOrOptions?.path);
+  const webhooks = given ? webhooksOrOptions : createWebhooks(webhooksOrOptions);
+  const limit = bodyLimitOf(webhooks);
   const router = express.Router();
 
   const serve = async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     try {
-      const body: BodyForWebhooks = bodyWasConsumed(req)
-        ? (req.body as BodyForWebhooks)
-        : await readRawBody(req, RAW_BODY_LIMIT_BYTES);
+      let body: BodyForWebhooks;
+      let overLimit = false;
+      if (bodyWasConsumed(req)) body = req.body as BodyForWebhooks;
+      else ({ body, overLimit } = await readRawBody(req, limit));
       const answer = await webhooks.handle({
         method: req.method,
         // The full original URL: the contract picks dlr/replies from its path and reads ?token=.
@@ -84,6 +106,8 @@ export function smsPartnerWebhooks(
       });
       res.statusCode = answer.status;
       for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
+      // The unread rest of an oversized body must not be parsed as the next request.
+      if (overLimit) res.setHeader('connection', 'close');
       res.end(answer.body);
     } catch (error) {
       // Express 4 does not catch rejected promises from handlers: always hand errors on.

@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 
@@ -26,5 +27,68 @@ export function listen(app: Express): Promise<Listening> {
       });
     });
     server.on('error', reject);
+  });
+}
+
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+  json: Record<string, unknown> | undefined;
+}
+
+/**
+ * Sends exactly these bytes with node:http (no client-side normalisation; optionally chunked,
+ * without content-length) and resolves on the answer, even if the server closes while we write.
+ */
+export function rawRequest(
+  baseUrl: string,
+  init: {
+    method: string;
+    path: string;
+    headers?: Record<string, string>;
+    body?: string | Buffer;
+    chunked?: boolean;
+  },
+): Promise<RawResponse> {
+  const { hostname, port } = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string> = { connection: 'close', ...init.headers };
+    if (init.body !== undefined && !init.chunked) {
+      headers['content-length'] = String(Buffer.byteLength(init.body));
+    }
+    let answered = false;
+    const req = httpRequest(
+      { host: hostname, port, method: init.method, path: init.path, headers },
+      (res) => {
+        answered = true;
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let json: Record<string, unknown> | undefined;
+          try {
+            json = JSON.parse(text) as Record<string, unknown>;
+          } catch {
+            json = undefined;
+          }
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('error', (error) => {
+      // The server may answer and close while an oversized body is still being written.
+      if (!answered) setTimeout(() => (answered ? undefined : reject(error)), 200);
+    });
+    if (init.body === undefined) {
+      req.end();
+    } else if (init.chunked) {
+      const body = Buffer.isBuffer(init.body) ? init.body : Buffer.from(init.body);
+      for (let i = 0; i < body.length; i += 8192) req.write(body.subarray(i, i + 8192));
+      req.end();
+    } else {
+      req.end(init.body);
+    }
   });
 }

@@ -1,0 +1,597 @@
+import { SmsPartnerConfigError } from '@smspartner-kit/core';
+import {
+  createWebhooks,
+  forgeCallbackRequest,
+  forgeDeliveryReceipt,
+  forgeInboundMessage,
+  type WebhookEvent,
+} from '@smspartner-kit/webhooks';
+import express, { type RequestHandler } from 'express';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { smsPartnerWebhooks } from '../src/index.js';
+import { type Listening, listen, rawRequest } from './helpers.js';
+
+const SECRET = 'express-router-secret';
+const T = `token=${SECRET}`;
+const DLR = `/webhooks/smspartner/dlr?${T}`;
+const REPLIES = `/webhooks/smspartner/replies?${T}`;
+const JSON_CT = { 'content-type': 'application/json' };
+const FORM_CT = { 'content-type': 'application/x-www-form-urlencoded' };
+const receipt = forgeDeliveryReceipt({ messageId: 1 });
+const reply = forgeInboundMessage({ messageId: 'r1' });
+const form = (o: Record<string, string>) => new URLSearchParams(o).toString();
+const json = (o: unknown) => JSON.stringify(o);
+const quiet = { warn: () => {}, error: () => {} };
+
+/** Body parsers an app may have mounted before the router, and the content types each reads. */
+const MODES: Record<
+  string,
+  { parsers: RequestHandler[]; reads: (contentType: string) => boolean }
+> = {
+  'no parser': { parsers: [], reads: () => false },
+  'express.json()': {
+    parsers: [express.json()],
+    reads: (type) => type.startsWith('application/json'),
+  },
+  'express.urlencoded()': {
+    parsers: [express.urlencoded({ extended: false })],
+    reads: (type) => type.startsWith('application/x-www-form-urlencoded'),
+  },
+  'express.urlencoded({ extended: true })': {
+    parsers: [express.urlencoded({ extended: true })],
+    reads: (type) => type.startsWith('application/x-www-form-urlencoded'),
+  },
+  // raw and text hand the contract the same bytes / text it would have read: statuses are exact.
+  'express.raw({ type: any })': {
+    parsers: [express.raw({ type: () => true })],
+    reads: () => false,
+  },
+  'express.text({ type: any })': {
+    parsers: [express.text({ type: () => true })],
+    reads: () => false,
+  },
+  'json + urlencoded + text': {
+    parsers: [express.json(), express.urlencoded({ extended: false }), express.text()],
+    reads: (type) =>
+      type.startsWith('application/json') ||
+      type.startsWith('application/x-www-form-urlencoded') ||
+      type.startsWith('text/plain'),
+  },
+  'a middleware that drained the stream and set no body': {
+    parsers: [
+      (req, _res, next) => {
+        req.on('data', () => {});
+        req.on('end', () => next());
+      },
+    ],
+    reads: () => true,
+  },
+};
+
+interface Case {
+  name: string;
+  method?: string;
+  url?: string;
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+  status: number;
+}
+
+const deep = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+
+// The webhooks package's bad-input table (its test/hostile.test.ts), reproduced with its forge
+// helpers: each case must get this 4xx from the contract and never reach a handler.
+const BAD_INPUT: Case[] = [
+  {
+    name: 'no token',
+    url: '/webhooks/smspartner/dlr',
+    headers: JSON_CT,
+    body: json(receipt),
+    status: 401,
+  },
+  {
+    name: 'wrong token',
+    url: '/webhooks/smspartner/dlr?token=nope',
+    headers: JSON_CT,
+    body: json(receipt),
+    status: 401,
+  },
+  {
+    name: 'empty token',
+    url: '/webhooks/smspartner/dlr?token=',
+    headers: JSON_CT,
+    body: json(receipt),
+    status: 401,
+  },
+  {
+    name: 'token twice',
+    url: `${DLR}&token=other`,
+    headers: JSON_CT,
+    body: json(receipt),
+    status: 401,
+  },
+  {
+    name: 'token differs by case',
+    method: 'GET',
+    url: `/webhooks/smspartner/dlr?token=${SECRET.toUpperCase()}&${form(receipt)}`,
+    status: 401,
+  },
+  { name: 'PUT', method: 'PUT', url: DLR, headers: JSON_CT, body: json(receipt), status: 405 },
+  { name: 'DELETE', method: 'DELETE', url: DLR, status: 405 },
+  {
+    name: 'PATCH',
+    method: 'PATCH',
+    url: REPLIES,
+    headers: JSON_CT,
+    body: json(reply),
+    status: 405,
+  },
+  { name: 'OPTIONS', method: 'OPTIONS', url: DLR, status: 405 },
+  { name: 'HEAD', method: 'HEAD', url: `${DLR}&${form(receipt)}`, status: 405 },
+  { name: 'POST without body or query', url: DLR, headers: JSON_CT, body: '', status: 400 },
+  { name: 'whitespace body', url: DLR, headers: FORM_CT, body: '   \n', status: 400 },
+  { name: 'GET with no fields', method: 'GET', url: DLR, status: 400 },
+  {
+    name: 'truncated JSON',
+    url: DLR,
+    headers: JSON_CT,
+    body: '{"messageId": "1", "phone',
+    status: 400,
+  },
+  { name: 'JSON array', url: DLR, headers: JSON_CT, body: '[{"messageId":"1"}]', status: 400 },
+  { name: 'JSON string', url: DLR, headers: JSON_CT, body: '"messageId=1"', status: 400 },
+  { name: 'JSON null', url: DLR, headers: JSON_CT, body: 'null', status: 400 },
+  { name: 'empty JSON object', url: DLR, headers: JSON_CT, body: '{}', status: 400 },
+  { name: 'deeply nested JSON', url: DLR, headers: JSON_CT, body: deep(5000), status: 400 },
+  {
+    name: '__proto__ key in JSON',
+    url: DLR,
+    headers: JSON_CT,
+    body: `{"__proto__":{"isAdmin":true},${json(receipt).slice(1)}`,
+    status: 400,
+  },
+  {
+    name: 'constructor.prototype in JSON',
+    url: DLR,
+    headers: JSON_CT,
+    body: json({ ...receipt, constructor: { prototype: { x: 1 } } }),
+    status: 400,
+  },
+  {
+    name: '__proto__ in a form',
+    url: DLR,
+    headers: FORM_CT,
+    body: `__proto__=x&${form(receipt)}`,
+    status: 400,
+  },
+  {
+    name: '__proto__[x] qs nesting in a form',
+    url: DLR,
+    headers: FORM_CT,
+    body: `__proto__[isAdmin]=1&${form(receipt)}`,
+    status: 400,
+  },
+  {
+    name: 'constructor in a query',
+    method: 'GET',
+    url: `${DLR}&constructor=1&${form(receipt)}`,
+    status: 400,
+  },
+  {
+    name: 'object as messageId',
+    url: DLR,
+    headers: JSON_CT,
+    body: json({ ...receipt, messageId: { $gt: '' } }),
+    status: 400,
+  },
+  {
+    name: 'array as phone number',
+    url: DLR,
+    headers: JSON_CT,
+    body: json({ ...receipt, phoneNumber: ['33612345678'] }),
+    status: 400,
+  },
+  {
+    name: 'negative messageId',
+    url: DLR,
+    headers: JSON_CT,
+    body: json({ ...receipt, messageId: -5 }),
+    status: 400,
+  },
+  {
+    name: 'markup in messageId',
+    url: DLR,
+    headers: JSON_CT,
+    body: json({ ...receipt, messageId: '<script>alert(1)</script>' }),
+    status: 400,
+  },
+  {
+    name: 'letters as phone number',
+    url: DLR,
+    headers: FORM_CT,
+    body: form({ ...receipt, phoneNumber: 'call me' }),
+    status: 400,
+  },
+  {
+    name: 'status 10 kB long',
+    url: DLR,
+    headers: JSON_CT,
+    body: json({ ...receipt, status: 'D'.repeat(10_000) }),
+    status: 400,
+  },
+  {
+    name: 'reply text 20 kB',
+    url: REPLIES,
+    headers: JSON_CT,
+    body: json({ ...reply, text: 'x'.repeat(20_000) }),
+    status: 400,
+  },
+  {
+    name: '150 fields',
+    url: DLR,
+    headers: FORM_CT,
+    body: `${form(receipt)}&${Array.from({ length: 150 }, (_, i) => `f${i}=1`).join('&')}`,
+    status: 400,
+  },
+  {
+    name: 'same field twice',
+    url: DLR,
+    headers: FORM_CT,
+    body: `${form(receipt)}&messageId=2`,
+    status: 400,
+  },
+  {
+    name: 'conflicting aliases',
+    url: DLR,
+    headers: FORM_CT,
+    body: `${form(receipt)}&message_id=999`,
+    status: 400,
+  },
+  {
+    name: 'concat part > total',
+    url: REPLIES,
+    headers: FORM_CT,
+    body: form({
+      ...reply,
+      concat: 'true',
+      'concat-ref': '1',
+      'concat-total': '2',
+      'concat-part': '3',
+    }),
+    status: 400,
+  },
+  {
+    name: 'receipt without identity',
+    url: DLR,
+    headers: JSON_CT,
+    body: json({ status: 'Delivered' }),
+    status: 400,
+  },
+  {
+    name: 'reply without sender',
+    url: REPLIES,
+    headers: JSON_CT,
+    body: json({ messageId: 'x', text: 'hi' }),
+    status: 400,
+  },
+  {
+    name: 'invalid UTF-8 bytes in JSON',
+    url: DLR,
+    headers: JSON_CT,
+    body: Buffer.concat([
+      Buffer.from('{"messageId":"1","tag":"'),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('"}'),
+    ]),
+    status: 400,
+  },
+  {
+    name: 'invalid UTF-8 percent-encoding in a form',
+    url: REPLIES,
+    headers: FORM_CT,
+    body: `${form(reply)}&note=%FF%FE`,
+    status: 400,
+  },
+  {
+    name: 'NUL in text',
+    url: REPLIES,
+    headers: JSON_CT,
+    body: json({ ...reply, text: 'a\u0000b' }),
+    status: 400,
+  },
+  {
+    name: 'XML body',
+    url: DLR,
+    headers: { 'content-type': 'text/xml' },
+    body: '<dlr><messageId>1</messageId></dlr>',
+    status: 415,
+  },
+  {
+    name: 'multipart body',
+    url: DLR,
+    headers: { 'content-type': 'multipart/form-data; boundary=x' },
+    body: '--x\r\n\r\n--x--',
+    status: 415,
+  },
+  {
+    name: 'octet-stream',
+    url: DLR,
+    headers: { 'content-type': 'application/octet-stream' },
+    body: Buffer.from([1, 2, 3]),
+    status: 415,
+  },
+  {
+    name: 'JSON body over 64 kB',
+    url: DLR,
+    headers: JSON_CT,
+    body: json({ ...receipt, pad: 'x'.repeat(70_000) }),
+    status: 413,
+  },
+  {
+    name: 'form body over 64 kB',
+    url: REPLIES,
+    headers: FORM_CT,
+    body: `${form(reply)}&pad=${'y'.repeat(70_000)}`,
+    status: 413,
+  },
+];
+
+/**
+ * Cases express.urlencoded() (its `qs` parser) rewrites before the router can see them: it drops
+ * `__proto__` keys and decodes malformed percent escapes leniently, leaving a valid receipt or
+ * reply. The README says so (mount the router before urlencoded() for the strict contract); the
+ * tests pin what then happens, so the documented behaviour cannot change unnoticed.
+ */
+const QS_SANITISES = new Set([
+  '__proto__ in a form',
+  '__proto__[x] qs nesting in a form',
+  'invalid UTF-8 percent-encoding in a form',
+]);
+
+/** One app per body-parser mode, all on one Webhooks instance whose handlers count calls. */
+describe.each(Object.entries(MODES))(
+  'smsPartnerWebhooks() with %s',
+  (_mode, { parsers, reads }) => {
+    const formParsedBefore = reads(FORM_CT['content-type']) && !_mode.startsWith('a middleware');
+    const events: WebhookEvent[] = [];
+    const webhooks = createWebhooks({ secret: SECRET, logger: quiet, dedupe: false });
+    webhooks.onAny((event) => {
+      events.push(event);
+    });
+    let server: Listening;
+
+    beforeAll(async () => {
+      const app = express();
+      for (const parser of parsers) app.use(parser);
+      app.use(smsPartnerWebhooks(webhooks, { path: '/webhooks/smspartner' }));
+      // Errors a parser raised itself (its own 4xx) end up here, not in the router.
+      app.use(((err, _req, res, _next) => {
+        const status = (err as { status?: number }).status ?? 500;
+        res.status(status).json({ error: 'parser', status });
+      }) as express.ErrorRequestHandler);
+      server = await listen(app);
+    });
+    afterAll(async () => {
+      await server.close();
+      webhooks.close();
+    });
+
+    const strictCases = formParsedBefore
+      ? BAD_INPUT.filter((c) => !QS_SANITISES.has(c.name))
+      : BAD_INPUT;
+    it.each(strictCases)('$name → $status, no handler called', async (c) => {
+      events.length = 0;
+      const res = await rawRequest(server.url, {
+        method: c.method ?? 'POST',
+        path: c.url ?? DLR,
+        headers: c.headers,
+        body: c.body,
+      });
+      const contentType = c.headers?.['content-type'] ?? '';
+      const parsedBefore = c.body !== undefined && c.body.length > 0 && reads(contentType);
+      // Preflight answers (token, method) never depend on the body; the rest is exact unless a
+      // parser mounted before the router read this content type into its own shape.
+      if (!parsedBefore || c.status === 401 || c.status === 405) {
+        expect(res.status).toBe(c.status);
+      } else {
+        expect(res.status).toBeGreaterThanOrEqual(400);
+        expect(res.status).toBeLessThan(500);
+      }
+      if (c.method !== 'HEAD') expect(typeof res.json?.error).toBe('string');
+      expect(events).toEqual([]);
+    });
+
+    // Only in the urlencoded modes: what qs made of the cases it rewrites (see QS_SANITISES).
+    for (const c of formParsedBefore ? BAD_INPUT.filter((b) => QS_SANITISES.has(b.name)) : []) {
+      it(`${c.name}: rewritten by qs before the router, never dispatched unclean`, async () => {
+        events.length = 0;
+        const res = await rawRequest(server.url, {
+          method: 'POST',
+          path: c.url ?? DLR,
+          headers: c.headers,
+          body: c.body,
+        });
+        if (res.status === 200) {
+          // qs dropped the bad part: the clean rest is a valid callback.
+          expect(events).toHaveLength(1);
+          const raw = events[0]?.payload.raw ?? {};
+          expect(Object.keys(raw).some((key) => key.includes('__proto__'))).toBe(false);
+        } else {
+          expect(res.status).toBe(c.status);
+          expect(events).toEqual([]);
+        }
+        expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
+      });
+    }
+
+    // A stream drained by someone else has no body left: only query callbacks can work there.
+    const drained = _mode.startsWith('a middleware');
+    const goodCases = (
+      [
+        ['dlr', 'json'],
+        ['dlr', 'form'],
+        ['dlr', 'query'],
+        ['replies', 'json'],
+        ['replies', 'form'],
+        ['replies', 'query'],
+      ] as const
+    ).filter(([, encoding]) => !drained || encoding === 'query');
+    it.each(goodCases)(
+      'serves a good %s callback sent as %s to a typed handler',
+      async (kind, encoding) => {
+        events.length = 0;
+        const payload =
+          kind === 'dlr'
+            ? forgeDeliveryReceipt({ messageId: 4242, status: 'delivered' })
+            : forgeInboundMessage({ messageId: 'reply-7', text: 'Oui merci' });
+        const forged = forgeCallbackRequest(kind, payload, { secret: SECRET, encoding });
+        let call = request(server.url)[forged.method === 'GET' ? 'get' : 'post'](forged.url);
+        for (const [name, value] of Object.entries(forged.headers)) {
+          if (typeof value === 'string') call = call.set(name, value);
+        }
+        const res = await (forged.body === undefined ? call : call.send(forged.body));
+        expect(res.status).toBe(200);
+        expect(res.body).toEqual({ ok: true });
+        const first = events[0];
+        if (kind === 'dlr') {
+          expect(first?.name).toBe('delivery-receipt');
+          expect(first?.payload).toMatchObject({ messageId: '4242', status: 'delivered' });
+        } else {
+          expect(first?.name).toBe('inbound-message');
+          expect(first?.payload).toMatchObject({ messageId: 'reply-7', text: 'Oui merci' });
+        }
+      },
+    );
+  },
+);
+
+describe('smsPartnerWebhooks() routing and options', () => {
+  it('serves under the mount point when given no path, and leaves other paths to the app', async () => {
+    const router = smsPartnerWebhooks({ secret: SECRET, logger: quiet });
+    const seen: string[] = [];
+    router.webhooks.on('delivery-receipt', (r) => {
+      seen.push(r.messageId);
+    });
+    const app = express();
+    app.use('/hooks/sms', router);
+    app.use((_req, res) => {
+      res.status(404).json({ from: 'app' });
+    });
+    const server = await listen(app);
+    try {
+      await request(server.url)
+        .post(`/hooks/sms/dlr?${T}`)
+        .type('form')
+        .send(form(forgeDeliveryReceipt({ messageId: 77 })))
+        .expect(200);
+      expect(seen).toEqual(['77']);
+      await request(server.url).post(`/hooks/sms/other?${T}`).expect(404, { from: 'app' });
+      await request(server.url).post(`/dlr?${T}`).expect(404, { from: 'app' });
+    } finally {
+      await server.close();
+      router.webhooks.close();
+    }
+  });
+
+  it('takes the path from the webhooks options (the key the Nest module reads) when none is given', async () => {
+    const router = smsPartnerWebhooks({ secret: SECRET, logger: quiet, path: '/sms-callbacks' });
+    const app = express();
+    app.use(router);
+    const server = await listen(app);
+    try {
+      await request(server.url)
+        .get(`/sms-callbacks/dlr?${T}&${form(receipt)}`)
+        .expect(200);
+    } finally {
+      await server.close();
+      router.webhooks.close();
+    }
+  });
+
+  it('never hangs on a stream someone else consumed, and answers from the contract', async () => {
+    const webhooks = createWebhooks({ secret: SECRET, logger: quiet });
+    const app = express();
+    app.use((req, _res, next) => {
+      req.resume();
+      req.on('end', () => next());
+    });
+    app.use(smsPartnerWebhooks(webhooks));
+    const server = await listen(app);
+    try {
+      const res = await request(server.url).post(`/dlr?${T}`).type('json').send(json(receipt));
+      expect(res.status).toBe(400);
+      expect(res.body.error).toBe('invalid_payload');
+    } finally {
+      await server.close();
+      webhooks.close();
+    }
+  });
+
+  it('cuts an oversized chunked body off with the contract 413 and closes the connection', async () => {
+    const webhooks = createWebhooks({ secret: SECRET, logger: quiet });
+    let calls = 0;
+    webhooks.onAny(() => {
+      calls++;
+    });
+    const app = express();
+    app.use(smsPartnerWebhooks(webhooks));
+    const server = await listen(app);
+    try {
+      const res = await rawRequest(server.url, {
+        method: 'POST',
+        path: `/dlr?${T}`,
+        headers: JSON_CT,
+        body: json({ ...receipt, pad: 'z'.repeat(300_000) }),
+        chunked: true,
+      });
+      expect(res.status).toBe(413);
+      expect(res.json).toMatchObject({ error: 'payload_too_large', limit: 65_536 });
+      expect(res.headers.connection).toBe('close');
+      expect(calls).toBe(0);
+    } finally {
+      await server.close();
+      webhooks.close();
+    }
+  });
+
+  it("reads up to the instance's own maxBodyBytes: a larger limit is never cut at 64 kB", async () => {
+    const webhooks = createWebhooks({ secret: SECRET, logger: quiet, maxBodyBytes: 200_000 });
+    const app = express();
+    app.use(smsPartnerWebhooks(webhooks));
+    const server = await listen(app);
+    try {
+      // 100 kB of valid JSON: read whole, it parses and the contract names the bad field; cut at
+      // 64 kB it would be "not valid JSON".
+      const res = await rawRequest(server.url, {
+        method: 'POST',
+        path: `/dlr?${T}`,
+        headers: JSON_CT,
+        body: json({ ...receipt, pad: 'p'.repeat(100_000) }),
+      });
+      expect(res.status).toBe(400);
+      const issues = (res.json?.issues ?? []) as { field: string }[];
+      expect(issues.map((i) => i.field)).toContain('pad');
+    } finally {
+      await server.close();
+      webhooks.close();
+    }
+  });
+
+  it('refuses bad router options with SmsPartnerConfigError', () => {
+    const webhooks = createWebhooks({ secret: SECRET, logger: quiet });
+    expect(() => smsPartnerWebhooks(webhooks, { prefix: '/x' } as never)).toThrow(
+      SmsPartnerConfigError,
+    );
+    expect(() => smsPartnerWebhooks(webhooks, { path: 'no-slash' })).toThrow(/options\.path/);
+    expect(() => smsPartnerWebhooks(webhooks, { path: '/:param' })).toThrow(SmsPartnerConfigError);
+    expect(() => smsPartnerWebhooks(webhooks, { path: '/a/../b' })).not.toThrow();
+    webhooks.close();
+  });
+
+  it("lets createWebhooks' own option checks through", () => {
+    expect(() => smsPartnerWebhooks({ secret: SECRET, dedupe: 'yes' } as never)).toThrow(
+      SmsPartnerConfigError,
+    );
+  });
+});
