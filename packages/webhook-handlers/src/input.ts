@@ -29,6 +29,19 @@ export function canonicalKey(key: string): string {
   return key.toLowerCase().replace(/[-_.\s]/g, '');
 }
 
+/** Field names repeat on every callback: their checks and canonical form are memoised (bounded). */
+const keyMemo = new Map<string, { valid: boolean; canonical: string }>();
+
+function keyInfo(key: string): { valid: boolean; canonical: string } {
+  let info = keyMemo.get(key);
+  if (!info) {
+    info = { valid: FIELD_NAME.test(key), canonical: canonicalKey(key) };
+    if (keyMemo.size >= 4096) keyMemo.clear();
+    keyMemo.set(key, info);
+  }
+  return info;
+}
+
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 const latin1 = new TextDecoder('latin1');
 
@@ -205,7 +218,8 @@ export function flatten(
         issues.push({ field: label, message: `field name is longer than ${MAX_KEY_LENGTH}` });
         continue;
       }
-      if (!FIELD_NAME.test(key)) {
+      const info = keyInfo(key);
+      if (!info.valid) {
         issues.push({
           field: label,
           message: 'field names may contain only letters, digits, spaces and _ . : - (no nesting)',
@@ -223,12 +237,12 @@ export function flatten(
       const problem = checkValue(value);
       if (problem) {
         issues.push({ field: label, message: problem });
-        rejected.add(canonicalKey(key));
+        rejected.add(info.canonical);
         continue;
       }
       raw[key] = value;
       if (value === null || value === undefined || value === '') continue;
-      const canonical = canonicalKey(key);
+      const canonical = info.canonical;
       const previous = fields.get(canonical);
       if (previous) {
         if (previous.value !== value) {

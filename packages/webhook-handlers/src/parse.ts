@@ -82,6 +82,30 @@ function validate<T>(schema: z.ZodType<T>, picked: Picked, issues: WebhookIssue[
   return undefined;
 }
 
+/**
+ * Memo of core's `parseProviderDate` (which stays the one reading of provider dates): it costs
+ * tens of µs (Intl time-zone arithmetic), and under load many callbacks carry the same second.
+ * Bounded; cleared when full. Each call gets its own Date (callers may mutate theirs).
+ */
+const DATE_MEMO_SIZE = 2048;
+const dateMemo = new Map<string, number | null>();
+
+function providerDate(
+  value: string | number | undefined,
+  timeZone: string | undefined,
+  hint?: 'scts',
+): Date | undefined {
+  if (value === undefined) return undefined;
+  const key = `${timeZone ?? ''}|${hint ?? ''}|${typeof value}|${value}`;
+  let epochMs = dateMemo.get(key);
+  if (epochMs === undefined) {
+    epochMs = parseProviderDate(value, timeZone, hint)?.getTime() ?? null;
+    if (dateMemo.size >= DATE_MEMO_SIZE) dateMemo.clear();
+    dateMemo.set(key, epochMs);
+  }
+  return epochMs === null ? undefined : new Date(epochMs);
+}
+
 function fail(issues: WebhookIssue[]): never {
   throw new WebhookPayloadError(issues);
 }
@@ -102,9 +126,9 @@ export function receiptFromFlat(flat: FlatPayload, options: ParseOptions = {}): 
   if (fields.status) receipt.operatorStatus = fields.status;
   if (fields.errorCode) receipt.errorCode = fields.errorCode;
   const occurredAt =
-    parseProviderDate(fields.date, timeZone) ??
-    parseProviderDate(fields.scts, timeZone, 'scts') ??
-    parseProviderDate(fields.messageTimestamp, timeZone);
+    providerDate(fields.date, timeZone) ??
+    providerDate(fields.scts, timeZone, 'scts') ??
+    providerDate(fields.messageTimestamp, timeZone);
   if (occurredAt) receipt.occurredAt = occurredAt;
   if (fields.tag) receipt.tag = fields.tag;
   return receipt;
@@ -127,7 +151,7 @@ export function inboundFromFlat(flat: FlatPayload, options: ParseOptions = {}): 
   };
   const keyword = fields.keyword || firstWord(text);
   if (keyword) message.keyword = keyword;
-  const receivedAt = parseProviderDate(
+  const receivedAt = providerDate(
     fields.receivedAt,
     options.timeZone,
     picked.keys.receivedAt?.toLowerCase() === 'scts' ? 'scts' : undefined,

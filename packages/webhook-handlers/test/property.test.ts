@@ -5,6 +5,7 @@ import {
   createWebhooks,
   detectOptOut,
   MESSAGE_ID_PATTERN,
+  MemoryWebhookStore,
   OPT_OUT_KEYWORDS,
   parseDeliveryReceipt,
   parseInboundMessage,
@@ -249,5 +250,44 @@ describe('handle never answers outside its contract', () => {
       { numRuns: 1500 },
     );
     webhooks.close();
+  });
+});
+
+describe('MemoryWebhookStore behaves like a reference LRU', () => {
+  it('same answers and same size as a naive model, for any sequence of get/set', () => {
+    const op = fc.oneof(
+      fc.record({
+        kind: fc.constant('set' as const),
+        key: fc.integer({ min: 0, max: 12 }),
+        value: fc.constantFrom('a', 'b', 'c'),
+      }),
+      fc.record({ kind: fc.constant('get' as const), key: fc.integer({ min: 0, max: 12 }) }),
+      fc.record({ kind: fc.constant('delete' as const), key: fc.integer({ min: 0, max: 12 }) }),
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 6 }), fc.array(op, { maxLength: 200 }), (max, ops) => {
+        const store = new MemoryWebhookStore({ maxEntries: max });
+        // Reference: array ordered from least to most recently used.
+        let model: [string, string][] = [];
+        for (const o of ops) {
+          const key = `k${o.key}`;
+          const at = model.findIndex(([k]) => k === key);
+          if (o.kind === 'set') {
+            store.set(key, o.value, 60_000);
+            if (at !== -1) model.splice(at, 1);
+            model.push([key, o.value]);
+            if (model.length > max) model = model.slice(model.length - max);
+          } else if (o.kind === 'get') {
+            const expected = at === -1 ? undefined : model[at]?.[1];
+            expect(store.get(key)).toBe(expected);
+            if (at !== -1) model.push(...model.splice(at, 1));
+          } else {
+            store.delete(key);
+            if (at !== -1) model.splice(at, 1);
+          }
+          expect(store.size).toBe(model.length);
+        }
+      }),
+    );
   });
 });

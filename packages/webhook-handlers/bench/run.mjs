@@ -1,0 +1,89 @@
+// Requests/s through createNodeMiddleware vs a bare node:http handler answering 200 (same run,
+// same client, same distinct receipts), then RSS after 1,000,000 distinct receipts through the
+// default stores. Run after `pnpm build`: `pnpm bench`.
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const DURATION = Number(process.env.BENCH_DURATION ?? 8);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+
+function start(mode) {
+  return new Promise((resolve, reject) => {
+    const child = fork(`${here}server.mjs`, [mode], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    child.once('message', (message) => resolve({ child, port: message.port }));
+    child.once('error', reject);
+  });
+}
+
+function stats(child) {
+  return new Promise((resolve) => {
+    child.once('message', resolve);
+    child.send('stats');
+  });
+}
+
+let counter = 0;
+function run(port, duration) {
+  return new Promise((resolve, reject) => {
+    autocannon(
+      {
+        url: `http://127.0.0.1:${port}/webhooks/smspartner/dlr?token=bench-secret`,
+        connections: CONNECTIONS,
+        duration,
+        requests: [
+          {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            // Every request a distinct receipt, so deduplication never short-cuts the work.
+            setupRequest: (req) => ({
+              ...req,
+              body: `{"messageId":"${++counter}","phoneNumber":"33612345678","status":"Delivered","date":"2025-06-15 10:42:17"}`,
+            }),
+          },
+        ],
+      },
+      (error, result) => (error ? reject(error) : resolve(result)),
+    );
+  });
+}
+
+const bare = await start('bare');
+const middleware = await start('middleware');
+try {
+  await run(bare.port, 2); // warm-up both
+  await run(middleware.port, 2);
+  const rounds = [];
+  for (let i = 0; i < 2; i++) {
+    const b = await run(bare.port, DURATION / 2);
+    const m = await run(middleware.port, DURATION / 2);
+    rounds.push({
+      bare: b.requests.average,
+      middleware: m.requests.average,
+      non2xx: m.non2xx + b.non2xx,
+      errors: m.errors + b.errors,
+    });
+  }
+  const bareRps = rounds.reduce((s, r) => s + r.bare, 0) / rounds.length;
+  const mwRps = rounds.reduce((s, r) => s + r.middleware, 0) / rounds.length;
+  const server = await stats(middleware.child);
+  console.log(`bare node:http handler        ${bareRps.toFixed(0)} req/s`);
+  console.log(
+    `createNodeMiddleware (dedupe) ${mwRps.toFixed(0)} req/s  (${server.received} receipts dispatched, non-2xx ${rounds.reduce((s, r) => s + r.non2xx, 0)}, errors ${rounds.reduce((s, r) => s + r.errors, 0)})`,
+  );
+  console.log(`ratio middleware / bare       ${(mwRps / bareRps).toFixed(2)}  (target ≥ 0.80)`);
+} finally {
+  bare.child.kill();
+  middleware.child.kill();
+}
+
+// Memory: 1,000,000 distinct receipts, then 200,000 reply parts that never complete.
+await new Promise((resolve, reject) => {
+  const child = fork(`${here}memory.mjs`, [], { execArgv: ['--expose-gc'], stdio: 'inherit' });
+  child.once('exit', (code) =>
+    code === 0 ? resolve() : reject(new Error(`memory bench exited ${code}`)),
+  );
+});
