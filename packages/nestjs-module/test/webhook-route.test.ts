@@ -237,3 +237,45 @@ describe('webhooks.path and webhooks.controller', () => {
     }
   });
 });
+
+describe('a decorated handler that throws', () => {
+  @Injectable()
+  class FailingHandlers {
+    @OnDeliveryReceipt()
+    onReceipt(receipt: DeliveryReceipt) {
+      throw new Error(`database down while saving ${receipt.messageId}`);
+    }
+  }
+
+  it('is answered per the webhooks contract (500 handler_failed, the provider retries) and reaches onError', async () => {
+    @Module({
+      imports: [
+        SmsPartnerModule.forRoot({
+          apiKey: API_KEY,
+          baseUrl: 'http://127.0.0.1:9/v1',
+          webhooks: { secret: WEBHOOK_SECRET, logger: {} },
+        }),
+      ],
+      providers: [FailingHandlers],
+    })
+    class FailingModule {}
+    const app = await NestFactory.create(FailingModule, { logger: false });
+    const failures = new Inbox<unknown>();
+    app.get<Webhooks>(SMS_PARTNER_WEBHOOKS).onError((error) => failures.push(error));
+    const base = await listen(app);
+    try {
+      const url = callbackUrls({ publicUrl: base, secret: WEBHOOK_SECRET }).urlDlr;
+      const response = await fetch(
+        `${url}&messageId=fail-1&phoneNumber=33612345678&status=Delivered`,
+      );
+      expect(response.status).toBe(500);
+      expect(await response.json()).toMatchObject({ error: 'handler_failed' });
+      const [failure] = await failures.waitFor(1);
+      expect(String((failure as { errors: unknown[] }).errors[0])).toMatch(
+        /database down while saving fail-1/,
+      );
+    } finally {
+      await app.close();
+    }
+  });
+});
