@@ -1,3 +1,11 @@
+import { fileURLToPath } from 'node:url';
 import { testConfig } from '../../vitest.base.js';
 
-export default testConfig();
+export default testConfig({
+  // examples/ import the package by name, as users do; tests run them against the sources.
+  resolve: {
+    alias: {
+      '@smspartner-kit/webhooks': fileURLToPath(new URL('./src/index.ts', import.meta.url)),
+    },
+  },
+});

@@ -51,39 +51,47 @@ function run(port, duration) {
   });
 }
 
-const bare = await start('bare');
-const middleware = await start('middleware');
-try {
-  await run(bare.port, 2); // warm-up both
-  await run(middleware.port, 2);
-  const rounds = [];
-  for (let i = 0; i < 2; i++) {
-    const b = await run(bare.port, DURATION / 2);
-    const m = await run(middleware.port, DURATION / 2);
-    rounds.push({
-      bare: b.requests.average,
-      middleware: m.requests.average,
-      non2xx: m.non2xx + b.non2xx,
-      errors: m.errors + b.errors,
-    });
+const only = process.env.BENCH_ONLY; // 'http' | 'memory' | undefined (both)
+if (only !== 'memory') await httpBench();
+if (only !== 'http') await memoryBench();
+
+async function httpBench() {
+  const bare = await start('bare');
+  const middleware = await start('middleware');
+  try {
+    await run(bare.port, 2); // warm-up both
+    await run(middleware.port, 2);
+    const rounds = [];
+    for (let i = 0; i < 2; i++) {
+      const b = await run(bare.port, DURATION / 2);
+      const m = await run(middleware.port, DURATION / 2);
+      rounds.push({
+        bare: b.requests.average,
+        middleware: m.requests.average,
+        non2xx: m.non2xx + b.non2xx,
+        errors: m.errors + b.errors,
+      });
+    }
+    const bareRps = rounds.reduce((s, r) => s + r.bare, 0) / rounds.length;
+    const mwRps = rounds.reduce((s, r) => s + r.middleware, 0) / rounds.length;
+    const server = await stats(middleware.child);
+    console.log(`bare node:http handler        ${bareRps.toFixed(0)} req/s`);
+    console.log(
+      `createNodeMiddleware (dedupe) ${mwRps.toFixed(0)} req/s  (${server.received} receipts dispatched, non-2xx ${rounds.reduce((s, r) => s + r.non2xx, 0)}, errors ${rounds.reduce((s, r) => s + r.errors, 0)})`,
+    );
+    console.log(`ratio middleware / bare       ${(mwRps / bareRps).toFixed(2)}  (target ≥ 0.80)`);
+  } finally {
+    bare.child.kill();
+    middleware.child.kill();
   }
-  const bareRps = rounds.reduce((s, r) => s + r.bare, 0) / rounds.length;
-  const mwRps = rounds.reduce((s, r) => s + r.middleware, 0) / rounds.length;
-  const server = await stats(middleware.child);
-  console.log(`bare node:http handler        ${bareRps.toFixed(0)} req/s`);
-  console.log(
-    `createNodeMiddleware (dedupe) ${mwRps.toFixed(0)} req/s  (${server.received} receipts dispatched, non-2xx ${rounds.reduce((s, r) => s + r.non2xx, 0)}, errors ${rounds.reduce((s, r) => s + r.errors, 0)})`,
-  );
-  console.log(`ratio middleware / bare       ${(mwRps / bareRps).toFixed(2)}  (target ≥ 0.80)`);
-} finally {
-  bare.child.kill();
-  middleware.child.kill();
 }
 
 // Memory: 1,000,000 distinct receipts, then 200,000 reply parts that never complete.
-await new Promise((resolve, reject) => {
-  const child = fork(`${here}memory.mjs`, [], { execArgv: ['--expose-gc'], stdio: 'inherit' });
-  child.once('exit', (code) =>
-    code === 0 ? resolve() : reject(new Error(`memory bench exited ${code}`)),
-  );
-});
+async function memoryBench() {
+  await new Promise((resolve, reject) => {
+    const child = fork(`${here}memory.mjs`, [], { execArgv: ['--expose-gc'], stdio: 'inherit' });
+    child.once('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`memory bench exited ${code}`)),
+    );
+  });
+}
