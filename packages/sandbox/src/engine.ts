@@ -30,7 +30,7 @@ import type {
   ReplyResult,
   SandboxMessage,
   SandboxMessageStatus,
-  StopListEntry,
+  SandboxStopListEntry,
 } from './types.js';
 
 /**
@@ -216,7 +216,7 @@ export class SandboxEngine {
   private readonly lastByConversation = new Map<string, number>();
   private readonly lastByRecipient = new Map<string, number>();
   private readonly scheduled = new Set<number>();
-  private readonly stops = new Map<string, StopListEntry>();
+  private readonly stops = new Map<string, SandboxStopListEntry>();
   private readonly attempts = new Map<number, CallbackAttempt>();
   private droppedAttempts = 0;
 
@@ -497,7 +497,7 @@ export class SandboxEngine {
     return apiError(4, 'stop list entry not found');
   }
 
-  private addStop(phoneNumber: string): StopListEntry {
+  private addStop(phoneNumber: string): SandboxStopListEntry {
     const existing = this.stops.get(phoneNumber);
     if (existing) return existing;
     const entry = {
@@ -804,7 +804,7 @@ export class SandboxEngine {
     return this.droppedAttempts;
   }
 
-  stopList(): StopListEntry[] {
+  stopList(): SandboxStopListEntry[] {
     return [...this.stops.values()].map((entry) => ({ ...entry }));
   }
 

@@ -149,7 +149,7 @@ export interface ReplyResult {
   optOut: boolean;
 }
 
-export interface StopListEntry {
+export interface SandboxStopListEntry {
   id: number;
   phoneNumber: string;
   createdAt: Date;
@@ -166,7 +166,7 @@ export interface Sandbox {
   /** Number of messages dropped from the bounded history. */
   droppedMessages(): number;
   callbacks(): CallbackAttempt[];
-  stopList(): StopListEntry[];
+  stopList(): SandboxStopListEntry[];
   reply(input: ReplyInput): Promise<ReplyResult>;
   /** Forget messages, callbacks, the stop list, pending timers and faults; credits back to start. */
   reset(): void;
