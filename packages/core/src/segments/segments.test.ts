@@ -406,3 +406,32 @@ describe('options and errors', () => {
     expect(countSegments('a'.repeat(153 * 10 + 1)).segments).toBe(SMS_PARTNER_MAX_PARTS + 1);
   });
 });
+
+describe('the example of src/segments/README.md', () => {
+  it('gives the documented result', () => {
+    const count = countSegments('Ça coûte 5€\nMerci !');
+    expect(JSON.parse(JSON.stringify(count))).toEqual({
+      encoding: 'GSM-7',
+      segments: 1,
+      units: 21,
+      unitsPerSegment: 160,
+      remaining: 139,
+      text: 'Ça coute 5:euro::br:Merci !',
+      parts: ['Ça coute 5:euro::br:Merci !'],
+      replacements: [
+        { index: 5, length: 1, from: 'û', to: 'u' },
+        { index: 10, length: 1, from: '€', to: ':euro:' },
+        { index: 11, length: 1, from: '\n', to: ':br:' },
+      ],
+      nonGsmCharacters: [],
+    });
+    // Spread copies the eager fields only (documented).
+    expect(Object.keys({ ...count })).toEqual([
+      'encoding',
+      'segments',
+      'units',
+      'unitsPerSegment',
+      'remaining',
+    ]);
+  });
+});
