@@ -27,3 +27,12 @@ describe('README example (examples/node-http.ts)', () => {
     }
   });
 });
+
+describe('README', () => {
+  it('shows examples/node-http.ts verbatim', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
+    const example = await readFile(new URL('../examples/node-http.ts', import.meta.url), 'utf8');
+    expect(readme).toContain(`<!-- example:node-http -->\n\`\`\`ts\n${example}\`\`\``);
+  });
+});
