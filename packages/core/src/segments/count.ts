@@ -287,7 +287,9 @@ export function countSegments(text: string, options?: CountSegmentsOptions): Seg
     if (outcome === DONE) {
       encoding = 'GSM-7';
     } else if (wanted === 'GSM-7') {
-      const found = findNonGsmCharacters(source);
+      // Indices in the text as sent, like SegmentCount.nonGsmCharacters.
+      const sent = smsPartner ? (applied ?? applySmsPartnerReplacements(text)).text : text;
+      const found = findNonGsmCharacters(sent);
       const error = new RangeError(
         `countSegments: the text cannot be sent as GSM-7; ${found.length} character(s) are outside GSM 03.38: ${describe(found)}`,
       );

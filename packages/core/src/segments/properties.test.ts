@@ -168,6 +168,31 @@ describe('countSegments invariants (fast-check)', () => {
     );
   });
 
+  it('forcing GSM-7 gives the auto count, or a RangeError listing what auto reports', () => {
+    fc.assert(
+      fc.property(text, fc.constantFrom('smspartner', 'none'), (input, replacements) => {
+        const auto = countSegments(input, { replacements });
+        let forced: ReturnType<typeof countSegments> | undefined;
+        let error: unknown;
+        try {
+          forced = countSegments(input, { replacements, encoding: 'GSM-7' });
+        } catch (caught) {
+          error = caught;
+        }
+        if (auto.encoding === 'GSM-7') {
+          expect(forced?.segments).toBe(auto.segments);
+          expect(forced?.units).toBe(auto.units);
+        } else {
+          expect(error).toBeInstanceOf(RangeError);
+          expect((error as { nonGsmCharacters: unknown }).nonGsmCharacters).toEqual(
+            auto.nonGsmCharacters,
+          );
+        }
+      }),
+      RUNS,
+    );
+  });
+
   it('counts the original and the text as sent alike (the text as sent is a fixed point)', () => {
     fc.assert(
       fc.property(text, (input) => {

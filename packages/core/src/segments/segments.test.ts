@@ -369,6 +369,8 @@ describe('options and errors', () => {
       { index: 3, char: 'í', codePoint: 0xed },
       { index: 5, char: '😀', codePoint: 0x1f600 },
     ]);
+    // Indices are in the text as sent: 'œ' became 'oe' before the 'í'.
+    expect(() => countSegments('œí', { encoding: 'GSM-7' })).toThrow(/"í" \(U\+00ED\) at index 2/);
     expect(countSegments('Hé', { encoding: 'GSM-7' }).encoding).toBe('GSM-7');
     // After replacement ç is Ç, which GSM-7 has.
     expect(countSegments('ç', { encoding: 'GSM-7' }).text).toBe('Ç');
