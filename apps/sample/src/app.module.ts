@@ -34,8 +34,8 @@ function settings(runtime: AppRuntime) {
   };
 }
 
-// biome-ignore lint/complexity/noStaticOnlyClass: a Nest dynamic module is a class with a static factory
 @Module({})
+// biome-ignore lint/complexity/noStaticOnlyClass: a Nest dynamic module is a class with a static factory
 export class AppModule {
   static forRoot(runtime: AppRuntime): DynamicModule {
     return {
