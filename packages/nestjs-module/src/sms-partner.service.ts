@@ -1,8 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import {
+  type CancelResult,
+  type ClientSendParams,
   type CountSegmentsOptions,
+  type Credits,
   countSegments,
+  type MessageStatus,
   type SegmentCount,
+  type SendResult,
   SmsPartnerClient,
 } from '@smspartner-kit/core';
 import { InjectSmsPartnerClient } from './decorators.js';
@@ -16,7 +21,7 @@ export class SmsPartnerService {
   constructor(@InjectSmsPartnerClient() readonly client: SmsPartnerClient) {}
 
   /** Sends one SMS. Never retried after it may have left (`SmsPartnerOutcomeUnknownError`). */
-  send(params: Parameters<SmsPartnerClient['send']>[0]): ReturnType<SmsPartnerClient['send']> {
+  send(params: ClientSendParams): Promise<SendResult> {
     return this.client.send(params);
   }
 
@@ -25,19 +30,18 @@ export class SmsPartnerService {
     return countSegments(text, options);
   }
 
-  getCredits(): ReturnType<SmsPartnerClient['getCredits']> {
+  getCredits(): Promise<Credits> {
     return this.client.getCredits();
   }
 
-  getMessageStatus(
-    query: Parameters<SmsPartnerClient['getMessageStatus']>[0],
-  ): ReturnType<SmsPartnerClient['getMessageStatus']> {
+  getMessageStatus(query: {
+    messageId: string | number;
+    phoneNumber: string;
+  }): Promise<MessageStatus> {
     return this.client.getMessageStatus(query);
   }
 
-  cancelScheduled(
-    messageId: Parameters<SmsPartnerClient['cancelScheduled']>[0],
-  ): ReturnType<SmsPartnerClient['cancelScheduled']> {
+  cancelScheduled(messageId: string | number): Promise<CancelResult> {
     return this.client.cancelScheduled(messageId);
   }
 
