@@ -22,8 +22,8 @@ export interface HttpContext {
   verifyToken(token: string | undefined): boolean;
   maxBodyBytes: number;
   timeoutMs: number;
-  /** Parses (throws WebhookPayloadError) and returns the dispatch in flight. */
-  accept(kind: WebhookKind, flat: FlatPayload): Promise<Outcome>;
+  /** Parses (throws WebhookPayloadError) and dispatches: the outcome, or a promise of it while handlers run. */
+  accept(kind: WebhookKind, flat: FlatPayload): Outcome | Promise<Outcome>;
   logError(message: string, context?: Record<string, unknown>): void;
 }
 
@@ -257,9 +257,9 @@ async function run(
   kind: WebhookKind,
   flat: FlatPayload,
 ): Promise<HandleResponse> {
-  let inFlight: Promise<Outcome>;
+  let accepted: Outcome | Promise<Outcome>;
   try {
-    inFlight = ctx.accept(kind, flat);
+    accepted = ctx.accept(kind, flat);
   } catch (error) {
     if (error instanceof WebhookPayloadError) {
       return jsonResponse(400, {
@@ -270,6 +270,10 @@ async function run(
     }
     throw error;
   }
+  if (typeof accepted === 'string') {
+    return { status: 200, headers: { ...JSON_HEADERS }, body: OK_BODIES[accepted] };
+  }
+  const inFlight = accepted;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<typeof TIMED_OUT>((resolve) => {
     timer = setTimeout(resolve, ctx.timeoutMs, TIMED_OUT);

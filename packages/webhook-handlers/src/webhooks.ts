@@ -57,6 +57,12 @@ export interface WebhooksInstance extends Webhooks {
 export const HTTP_CONTEXT: unique symbol = Symbol.for('@smspartner-kit/webhooks.http-context');
 
 type AnyHandler = (payload: never) => unknown;
+type MaybePromise<T> = T | Promise<T>;
+
+/** A handler that threw synchronously (kept in order with the promises of the others). */
+class SyncFailure {
+  constructor(readonly error: unknown) {}
+}
 
 const DONE = 'done';
 const PENDING = 'pending';
@@ -92,7 +98,7 @@ export function createWebhooks(options: WebhooksOptions): WebhooksInstance {
     ? new Reassembler(
         { ...config.reassemble, optOutKeywords: config.optOutKeywords },
         (message) => {
-          dispatchInbound(message).catch(() => {}); // reported through onError by dispatch
+          Promise.resolve(dispatchInbound(message)).catch(() => {}); // reported through onError by dispatch
         },
         logger,
       )
@@ -112,14 +118,6 @@ export function createWebhooks(options: WebhooksOptions): WebhooksInstance {
     return match;
   }
 
-  function invoke(handler: (arg: never) => unknown, arg: unknown): Promise<unknown> {
-    try {
-      return Promise.resolve(handler(arg as never));
-    } catch (error) {
-      return Promise.reject(error);
-    }
-  }
-
   async function notifyError(error: WebhookHandlerError): Promise<void> {
     if (errorHandlers.size === 0) {
       logger.error?.('webhook handler failed', {
@@ -129,36 +127,68 @@ export function createWebhooks(options: WebhooksOptions): WebhooksInstance {
       return;
     }
     await Promise.all(
-      [...errorHandlers].map((handler) =>
-        invoke(handler, error).catch((failure) => {
+      [...errorHandlers].map(async (handler) => {
+        try {
+          await handler(error);
+        } catch (failure) {
           logger.error?.('onError handler failed', { error: describe(failure) });
-        }),
-      ),
+        }
+      }),
     );
   }
 
-  async function dispatch(events: WebhookEvent[]): Promise<Outcome> {
-    const tasks: Promise<unknown>[] = [];
+  async function fail(event: WebhookEvent, errors: unknown[]): Promise<never> {
+    const failure = new WebhookHandlerError(event, errors);
+    await notifyError(failure);
+    throw failure;
+  }
+
+  /**
+   * Starts every handler (all before awaiting any: they run in parallel). Synchronous handlers
+   * that all return plain values settle synchronously — no promise, no timer on that path.
+   */
+  function dispatch(events: WebhookEvent[]): MaybePromise<Outcome> {
+    const settled: (Promise<unknown> | SyncFailure | undefined)[] = [];
+    let async = false;
+    let failed = false;
+    const start = (handler: (arg: never) => unknown, arg: unknown) => {
+      try {
+        const result = handler(arg as never);
+        if (isPromise(result)) {
+          async = true;
+          settled.push(result);
+        } else settled.push(undefined);
+      } catch (error) {
+        failed = true;
+        settled.push(new SyncFailure(error));
+      }
+    };
     for (const event of events) {
-      for (const handler of handlers[event.name]) tasks.push(invoke(handler, event.payload));
-      for (const handler of anyHandlers) tasks.push(invoke(handler, event));
+      for (const handler of handlers[event.name]) start(handler, event.payload);
+      for (const handler of anyHandlers) start(handler, event);
     }
-    if (tasks.length === 0) {
+    const primary = events[0] as WebhookEvent;
+    if (settled.length === 0) {
       logger.debug?.('no handler registered', { events: events.map((e) => e.name) });
       return 'dispatched';
     }
-    const results = await Promise.allSettled(tasks);
-    const errors: unknown[] = [];
-    for (const result of results) if (result.status === 'rejected') errors.push(result.reason);
-    if (errors.length > 0) {
-      const failure = new WebhookHandlerError(events[0] as WebhookEvent, errors);
-      await notifyError(failure);
-      throw failure;
+    if (!async) {
+      if (!failed) return 'dispatched';
+      return fail(
+        primary,
+        settled.filter((s): s is SyncFailure => s instanceof SyncFailure).map((s) => s.error),
+      );
     }
-    return 'dispatched';
+    return Promise.allSettled(
+      settled.map((s) => (s instanceof SyncFailure ? Promise.reject(s.error) : s)),
+    ).then((results) => {
+      const errors: unknown[] = [];
+      for (const result of results) if (result.status === 'rejected') errors.push(result.reason);
+      return errors.length > 0 ? fail(primary, errors) : 'dispatched';
+    });
   }
 
-  function dispatchInbound(message: InboundMessage): Promise<Outcome> {
+  function dispatchInbound(message: InboundMessage): MaybePromise<Outcome> {
     const events: WebhookEvent[] = [{ name: 'inbound-message', payload: message }];
     if (message.isOptOut) {
       const optOut: OptOut = {
@@ -173,7 +203,10 @@ export function createWebhooks(options: WebhooksOptions): WebhooksInstance {
     return dispatch(events);
   }
 
-  async function route(kind: WebhookKind, parsed: DeliveryReceipt | InboundMessage) {
+  function route(
+    kind: WebhookKind,
+    parsed: DeliveryReceipt | InboundMessage,
+  ): MaybePromise<Outcome> {
     if (kind === 'dlr') {
       return dispatch([{ name: 'delivery-receipt', payload: parsed as DeliveryReceipt }]);
     }
@@ -183,13 +216,13 @@ export function createWebhooks(options: WebhooksOptions): WebhooksInstance {
     }
     const whole = reassembler.add(message);
     if (!whole) return 'pending';
-    try {
-      return await dispatchInbound(whole);
-    } catch (error) {
+    const result = dispatchInbound(whole);
+    if (!isPromise(result)) return result;
+    return result.catch((error: unknown) => {
       // Keep the parts so the provider's retry of this part completes the reply again.
       reassembler.restore(whole);
       throw error;
-    }
+    });
   }
 
   function dedupeKey(kind: WebhookKind, parsed: DeliveryReceipt | InboundMessage): string {
@@ -216,35 +249,62 @@ export function createWebhooks(options: WebhooksOptions): WebhooksInstance {
     }
   }
 
-  async function storeRead(key: string): Promise<string | undefined> {
+  function storeRead(key: string): MaybePromise<string | undefined | null> {
     if (!config.dedupe) return undefined;
-    try {
-      const value = config.dedupe.store.get(key);
-      return (isPromise(value) ? await value : value) ?? undefined;
-    } catch (error) {
+    const onError = (error: unknown) => {
       // Better a duplicate than a loss: an unreachable store lets the callback through.
       logger.error?.('dedupe store get failed; dispatching anyway', { error: describe(error) });
       return undefined;
+    };
+    try {
+      const value = config.dedupe.store.get(key);
+      return isPromise(value) ? value.catch(onError) : value;
+    } catch (error) {
+      return onError(error);
     }
   }
 
-  async function ingest(kind: WebhookKind, parsed: DeliveryReceipt | InboundMessage) {
+  /** Parse is done; dedupe, reassemble, dispatch. Synchronous when the store and handlers are. */
+  function ingest(
+    kind: WebhookKind,
+    parsed: DeliveryReceipt | InboundMessage,
+  ): MaybePromise<Outcome> {
     if (!config.dedupe) return route(kind, parsed);
     const key = dedupeKey(kind, parsed);
-    const seen = await storeRead(key);
+    const seen = storeRead(key);
+    return isPromise(seen)
+      ? seen.then((value) => afterRead(key, value, kind, parsed))
+      : afterRead(key, seen, kind, parsed);
+  }
+
+  function afterRead(
+    key: string,
+    seen: string | undefined | null,
+    kind: WebhookKind,
+    parsed: DeliveryReceipt | InboundMessage,
+  ): MaybePromise<Outcome> {
     if (seen === DONE || seen === PENDING) {
       logger.debug?.('duplicate callback acknowledged', { kind });
-      return 'duplicate' as const;
+      return 'duplicate';
     }
+    const ttlMs = config.dedupe ? config.dedupe.ttlMs : 0;
+    const result = route(kind, parsed);
+    if (!isPromise(result)) {
+      storeWrite(key, DONE, ttlMs);
+      return result;
+    }
+    // Still in the same tick as the read: marked before any other callback can be looked at.
     storeWrite(key, PENDING, pendingTtl);
-    try {
-      const outcome = await route(kind, parsed);
-      storeWrite(key, DONE, config.dedupe.ttlMs);
-      return outcome;
-    } catch (error) {
-      storeWrite(key, FAILED, config.dedupe.ttlMs);
-      throw error;
-    }
+    return result.then(
+      (outcome) => {
+        storeWrite(key, DONE, ttlMs);
+        return outcome;
+      },
+      (error: unknown) => {
+        storeWrite(key, FAILED, ttlMs);
+        throw error;
+      },
+    );
   }
 
   function parseFlat(kind: WebhookKind, flat: FlatPayload): DeliveryReceipt | InboundMessage {

@@ -160,11 +160,15 @@ describe('parsers never do anything but return a typed event or throw WebhookPay
   });
 
   it('nothing pollutes Object.prototype', () => {
+    const baseline = Object.getOwnPropertyNames(Object.prototype).sort();
     fc.assert(
       fc.property(anyInput, (input) => {
         outcome(() => parseDeliveryReceipt(input));
         outcome(() => parseInboundMessage(input));
-        expect(Object.keys(Object.prototype)).toEqual([]);
+        expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(baseline);
+        for (const key of ['polluted', 'isAdmin', 'x', 'a']) {
+          expect((Object.prototype as Record<string, unknown>)[key]).toBeUndefined();
+        }
       }),
       { numRuns: 500 },
     );
