@@ -49,9 +49,14 @@ class SmsEvents {
   }
 }
 
-const registrations: { name: string; register: (baseUrl: string) => DynamicModule }[] = [
+const registrations: {
+  name: string;
+  path: string;
+  register: (baseUrl: string) => DynamicModule;
+}[] = [
   {
     name: 'forRoot',
+    path: WEBHOOKS_PATH,
     register: (baseUrl) =>
       SmsPartnerModule.forRoot({
         apiKey: API_KEY,
@@ -60,7 +65,9 @@ const registrations: { name: string; register: (baseUrl: string) => DynamicModul
       }),
   },
   {
+    // The route path comes from configuration: only known once the factory ran.
     name: 'forRootAsync + ConfigService',
+    path: '/hooks/from-config',
     register: (baseUrl) =>
       SmsPartnerModule.forRootAsync({
         imports: [
@@ -71,6 +78,7 @@ const registrations: { name: string; register: (baseUrl: string) => DynamicModul
                 SMSPARTNER_API_KEY: API_KEY,
                 SMSPARTNER_BASE_URL: baseUrl,
                 SMSPARTNER_WEBHOOK_SECRET: WEBHOOK_SECRET,
+                SMSPARTNER_WEBHOOKS_PATH: '/hooks/from-config',
               }),
             ],
           }),
@@ -81,7 +89,7 @@ const registrations: { name: string; register: (baseUrl: string) => DynamicModul
           baseUrl: config.getOrThrow<string>('SMSPARTNER_BASE_URL'),
           webhooks: {
             secret: config.getOrThrow<string>('SMSPARTNER_WEBHOOK_SECRET'),
-            path: WEBHOOKS_PATH,
+            path: config.getOrThrow<string>('SMSPARTNER_WEBHOOKS_PATH'),
           },
         }),
       }),
@@ -94,12 +102,13 @@ const bodyModes = [
 const matrix = registrations.flatMap((r) =>
   bodyModes.map((b) => ({
     label: `${r.name}, ${b.name}`,
+    path: r.path,
     register: r.register,
     rawBody: b.rawBody,
   })),
 );
 
-describe.each(matrix)('e2e over HTTP: $label', ({ register, rawBody }) => {
+describe.each(matrix)('e2e over HTTP: $label', ({ register, rawBody, path }) => {
   let sandbox: Sandbox;
   let app: INestApplication;
   let base: string;
@@ -115,7 +124,7 @@ describe.each(matrix)('e2e over HTTP: $label', ({ register, rawBody }) => {
     base = await listen(app);
     events = app.get(SmsEvents);
     sms = app.get(SmsPartnerService);
-    urls = callbackUrls({ publicUrl: base, secret: WEBHOOK_SECRET, path: WEBHOOKS_PATH });
+    urls = callbackUrls({ publicUrl: base, secret: WEBHOOK_SECRET, path });
   });
   afterAll(async () => {
     await app.close();
@@ -208,7 +217,7 @@ describe.each(matrix)('e2e over HTTP: $label', ({ register, rawBody }) => {
     ['no token', undefined],
   ])('%s → 401, no handler called', async (_label, token) => {
     const before = events.receipts.items.length;
-    const url = new URL(`${base}${WEBHOOKS_PATH}/dlr`);
+    const url = new URL(`${base}${path}/dlr`);
     if (token) url.searchParams.set('token', token);
     const response = await fetch(url, {
       method: 'POST',
