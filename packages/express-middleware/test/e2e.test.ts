@@ -43,17 +43,23 @@ describe('e2e: Express app + core client + sandbox + webhook router', () => {
     app.use(
       smsPartner({ apiKey: API_KEY, baseUrl: sandbox.baseUrl, from: FROM, timeoutMs: 1_000 }),
     );
-    app.post('/send', async (req, res) => {
-      const sent = await req.smsPartner.send({ ...req.body, ...urls });
-      res.status(201).json(sent);
+    // Rejections handed to next() explicitly: this file also runs on Express 4, which does not.
+    app.post('/send', (req, res, next) => {
+      req.smsPartner
+        .send({ ...req.body, ...urls })
+        .then((sent) => res.status(201).json(sent))
+        .catch(next);
     });
     // A second client with a key the sandbox refuses, to see error 10 come back without the key.
     const wrongKey = 'sk-wrong-key-00000000000000';
     const refused = smsPartner(
       createClient({ apiKey: wrongKey, baseUrl: sandbox.baseUrl, from: FROM }),
     );
-    app.post('/send-with-wrong-key', refused, async (req, res) => {
-      res.json(await req.smsPartner.send(req.body));
+    app.post('/send-with-wrong-key', refused, (req, res, next) => {
+      req.smsPartner
+        .send(req.body)
+        .then((sent) => res.json(sent))
+        .catch(next);
     });
     app.use(smsPartnerErrorHandler());
     listening.serve(app);
@@ -131,8 +137,11 @@ describe('e2e: Express app + core client + sandbox + webhook router', () => {
       const app = express();
       app.use(express.json());
       app.use(smsPartner({ apiKey: API_KEY, baseUrl: poor.baseUrl, from: FROM }));
-      app.post('/send', async (req, res) => {
-        res.json(await req.smsPartner.send(req.body));
+      app.post('/send', (req, res, next) => {
+        req.smsPartner
+          .send(req.body)
+          .then((sent) => res.json(sent))
+          .catch(next);
       });
       app.use(smsPartnerErrorHandler());
       const listening = await listenFirst();

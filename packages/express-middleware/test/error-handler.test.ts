@@ -59,11 +59,18 @@ describe('smsPartnerErrorHandler()', () => {
       const make = samples[req.params.kind];
       throw make ? make() : new Error(`not an SMS Partner error: ${req.params.kind}`);
     });
-    // Express 5 forwards rejected promises: the idiomatic `await client.send()` path.
-    app.get('/reject/:kind', async (req) => {
-      await Promise.resolve();
-      throw samples[req.params.kind]!();
-    });
+    if (process.env.EXPRESS_MAJOR === '4') {
+      // Express 4 does not forward rejected promises: apps hand them to next() themselves.
+      app.get('/reject/:kind', (req, _res, next) => {
+        Promise.reject(samples[req.params.kind]!()).catch(next);
+      });
+    } else {
+      // Express 5 forwards rejected promises: the idiomatic `await client.send()` path.
+      app.get('/reject/:kind', async (req) => {
+        await Promise.resolve();
+        throw samples[req.params.kind]!();
+      });
+    }
     app.get('/config', () => {
       throw new SmsPartnerConfigError('bad options');
     });
