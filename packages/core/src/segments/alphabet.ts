@@ -21,8 +21,15 @@ export const NON_GSM = 2;
 export const HIGH_SURROGATE = 3;
 /** Low surrogate (alone: 1 unit). */
 export const LOW_SURROGATE = 4;
-/** Changed by SMS Partner on sending (provider table, line breaks, `€`) or `:` (may start a token). */
+/** Line break, `€` (sent as tokens) or `:` (may start a token): handled one by one. */
 export const SPECIAL = 5;
+/**
+ * Provider table characters, by the length of what they become (0, 1 or 2 plain GSM characters):
+ * `kind - REPLACED_BY_ONE` is the change in units, so the passes need no lookup.
+ */
+export const REPLACED_BY_NOTHING = 6;
+export const REPLACED_BY_ONE = 7;
+export const REPLACED_BY_TWO = 8;
 
 export const LF = 0x0a;
 export const CR = 0x0d;

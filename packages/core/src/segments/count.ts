@@ -1,7 +1,6 @@
 import {
   COLON,
   CR,
-  EURO,
   EXTENSION,
   gsmClassTable,
   HIGH_SURROGATE,
@@ -9,13 +8,14 @@ import {
   LOW_SURROGATE,
   NON_GSM,
   PLAIN,
+  REPLACED_BY_NOTHING,
+  REPLACED_BY_ONE,
   SPECIAL,
 } from './alphabet.js';
 import {
   applySmsPartnerReplacements,
   EURO_TOKEN,
   LINE_BREAK_TOKEN,
-  providerTargets,
   smsPartnerClassTable,
 } from './replacements.js';
 import { splitIntoParts } from './split.js';
@@ -53,7 +53,7 @@ function literalTokenAt(text: string, i: number, table: Uint8Array): number {
   let euro = true;
   for (let j = 1; j < 6; j++) {
     const code = text.charCodeAt(i + j);
-    if (code !== COLON && table[code] === SPECIAL) return -1;
+    if (code !== COLON && table[code]! >= SPECIAL) return -1;
     if (br) {
       if (code !== LINE_BREAK_TOKEN.charCodeAt(j)) br = false;
       else if (j === 3) return 4;
@@ -99,7 +99,13 @@ function gsmPass(text: string, table: Uint8Array): number {
     // Tight scan over plain characters: the common case, kept free of anything else.
     while (i < n && table[text.charCodeAt(i)] === PLAIN) i++;
     if (i === n) break;
-    const kind = table[text.charCodeAt(i)];
+    const kind = table[text.charCodeAt(i)]!;
+    if (kind >= REPLACED_BY_NOTHING) {
+      // Provider table: 0, 1 or 2 plain GSM characters, none atomic.
+      changed = true;
+      delta += kind - REPLACED_BY_ONE;
+      continue;
+    }
     let length = 1;
     if (kind === SPECIAL) {
       const code = text.charCodeAt(i);
@@ -110,13 +116,8 @@ function gsmPass(text: string, table: Uint8Array): number {
       } else if (code === CR) {
         changed = true;
         if (text.charCodeAt(i + 1) === LF) length = 2;
-      } else if (code === LF || code === EURO) {
-        changed = true;
       } else {
-        // Provider table: 0, 1 or 2 plain GSM characters, none atomic.
-        changed = true;
-        delta += (providerTargets().get(code) ?? '').length - 1;
-        continue;
+        changed = true; // LF or €
       }
     } else if (kind !== EXTENSION) {
       return NOT_GSM;
@@ -156,6 +157,10 @@ function ucsPass(text: string, table: Uint8Array): number {
       if (next < 0xdc00 || next > 0xdfff) continue; // lone high surrogate: 1 unit
     } else if (kind === LOW_SURROGATE) {
       continue; // lone low surrogate: 1 unit
+    } else if (kind >= REPLACED_BY_NOTHING) {
+      changed = true;
+      delta += kind - REPLACED_BY_ONE;
+      continue;
     } else {
       const code = text.charCodeAt(i);
       length = 1;
@@ -166,12 +171,8 @@ function ucsPass(text: string, table: Uint8Array): number {
       } else if (code === CR) {
         changed = true;
         if (text.charCodeAt(i + 1) === LF) length = 2;
-      } else if (code === LF || code === EURO) {
-        changed = true;
       } else {
-        changed = true;
-        delta += (providerTargets().get(code) ?? '').length - 1;
-        continue;
+        changed = true; // LF or €
       }
     }
     const unit = i + delta;

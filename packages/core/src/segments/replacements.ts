@@ -1,4 +1,4 @@
-import { COLON, CR, EURO, gsmClassTable, LF, SPECIAL } from './alphabet.js';
+import { COLON, CR, EURO, gsmClassTable, LF, REPLACED_BY_NOTHING, SPECIAL } from './alphabet.js';
 import type { Replacement } from './types.js';
 
 /**
@@ -52,11 +52,11 @@ export function providerTargets(): Map<number, string> {
   return map;
 }
 
-/** GSM classes with every character SMS Partner changes, and `:`, marked SPECIAL. */
+/** GSM classes with every character SMS Partner changes, and `:`, marked SPECIAL or REPLACED_*. */
 export function smsPartnerClassTable(): Uint8Array {
   if (smsPartnerClasses) return smsPartnerClasses;
   const table = gsmClassTable().slice();
-  for (const code of providerTargets().keys()) table[code] = SPECIAL;
+  for (const [code, to] of providerTargets()) table[code] = REPLACED_BY_NOTHING + to.length;
   table[LF] = SPECIAL;
   table[CR] = SPECIAL;
   table[EURO] = SPECIAL;
@@ -85,7 +85,7 @@ export function applySmsPartnerReplacements(text: string): {
   let copiedUpTo = 0;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
-    if (table[code] !== SPECIAL || code === COLON) continue;
+    if (table[code]! < SPECIAL || code === COLON) continue;
     let length = 1;
     let to: string;
     if (code === LF) {
