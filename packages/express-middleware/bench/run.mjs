@@ -4,8 +4,8 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 
-const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 4);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const CONNECTIONS = 32;
 
 const child = fork(fileURLToPath(new URL('./server.mjs', import.meta.url)));

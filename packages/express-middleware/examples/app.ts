@@ -2,8 +2,13 @@
 // replies on typed handlers, and answers SMS Partner errors with proper HTTP statuses.
 // (Run by test/example.test.ts against the sandbox; copy it as a starting point.)
 
-import { smsPartner, smsPartnerErrorHandler, smsPartnerWebhooks } from '@smspartner-kit/express';
-import type { DeliveryReceipt, InboundMessage } from '@smspartner-kit/webhooks';
+import {
+  type DeliveryReceipt,
+  type InboundMessage,
+  smsPartner,
+  smsPartnerErrorHandler,
+  smsPartnerWebhooks,
+} from '@smspartner-kit/express';
 import express from 'express';
 
 export interface AppConfig {
