@@ -18,7 +18,7 @@ if (typeof core.countSegments !== 'function') {
 }
 const { countSegments } = core;
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const TASK_MS = Number(process.env.BENCH_TASK_MS ?? 200);
 /** Wall-clock guard for one run of a peer on the 100 KB text. */
 const PEER_GUARD_MS = 3000;
