@@ -163,7 +163,7 @@ export function forgeInboundMessageParts(
     forgeInboundMessage({
       ...rest,
       text,
-      keyword: index === 0 ? undefined : '',
+      keyword: index === 0 ? rest.keyword : '',
       concat: { ref, total: chunks.length, part: index + 1 },
     }),
   );

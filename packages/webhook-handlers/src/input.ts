@@ -108,6 +108,9 @@ function isPlainObject(value: object): value is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
+/** Entries to read: pairs (forms, Maps, URLSearchParams) or a plain object read key by key. */
+type Entries = Iterable<[string, unknown]> | { record: Record<string, unknown> };
+
 const PAYLOAD_SHAPE = 'must be an object, URLSearchParams, a query string or a form/JSON body';
 
 function entriesOfText(
@@ -115,7 +118,7 @@ function entriesOfText(
   issues: WebhookIssue[],
   format: 'json' | 'form' | 'sniff',
   charset: Charset,
-): [string, unknown][] | undefined {
+): Entries | undefined {
   const trimmed = text.trim();
   if (trimmed === '') {
     issues.push({ field: 'payload', message: 'is empty' });
@@ -133,7 +136,7 @@ function entriesOfText(
       issues.push({ field: 'body', message: 'JSON must be an object of fields' });
       return undefined;
     }
-    return Object.entries(parsed);
+    return { record: parsed as Record<string, unknown> };
   }
   let query = trimmed;
   if (format === 'sniff' && /^https?:\/\//i.test(query)) {
@@ -151,7 +154,7 @@ function entriesOf(
   issues: WebhookIssue[],
   format: 'json' | 'form' | 'sniff',
   charset: Charset,
-): Iterable<[string, unknown]> | undefined {
+): Entries | undefined {
   if (input === undefined || input === null) {
     issues.push({ field: 'payload', message: 'is empty' });
     return undefined;
@@ -178,7 +181,7 @@ function entriesOf(
     return entries;
   }
   if (typeof input === 'object' && !Array.isArray(input) && isPlainObject(input)) {
-    return Object.keys(input).map((key) => [key, input[key]] as [string, unknown]);
+    return { record: input };
   }
   issues.push({ field: 'payload', message: PAYLOAD_SHAPE });
   return undefined;
@@ -197,7 +200,7 @@ export function flatten(
   const raw: Record<string, unknown> = Object.create(null);
   const fields = new Map<string, { key: string; value: Scalar }>();
   const rejected = new Set<string>();
-  let entries: Iterable<[string, unknown]> | undefined;
+  let entries: Entries | undefined;
   try {
     entries = entriesOf(input, issues, format, charset);
   } catch {
@@ -206,51 +209,59 @@ export function flatten(
   }
   if (!entries) return { raw, fields, issues, rejected };
   let count = 0;
+  const add = (key: string, value: unknown): boolean => {
+    if (++count > MAX_FIELDS) {
+      issues.push({ field: 'payload', message: `has more than ${MAX_FIELDS} fields` });
+      return false;
+    }
+    if (key === 'token') return true; // the shared secret never travels further than the check
+    const label = key.length > MAX_KEY_LENGTH ? `${key.slice(0, 32)}…` : key;
+    if (key.length > MAX_KEY_LENGTH) {
+      issues.push({ field: label, message: `field name is longer than ${MAX_KEY_LENGTH}` });
+      return true;
+    }
+    const info = keyInfo(key);
+    if (!info.valid) {
+      issues.push({
+        field: label,
+        message: 'field names may contain only letters, digits, spaces and _ . : - (no nesting)',
+      });
+      return true;
+    }
+    if (FORBIDDEN_KEYS.has(key)) {
+      issues.push({ field: key, message: 'is a forbidden field name' });
+      return true;
+    }
+    if (Object.hasOwn(raw, key)) {
+      issues.push({ field: key, message: 'is given more than once' });
+      return true;
+    }
+    const problem = checkValue(value);
+    if (problem) {
+      issues.push({ field: label, message: problem });
+      rejected.add(info.canonical);
+      return true;
+    }
+    raw[key] = value;
+    if (value === null || value === undefined || value === '') return true;
+    const canonical = info.canonical;
+    const previous = fields.get(canonical);
+    if (previous) {
+      if (previous.value !== value) {
+        issues.push({ field: key, message: `conflicts with ${previous.key}` });
+      }
+      return true;
+    }
+    fields.set(canonical, { key, value: value as Scalar });
+    return true;
+  };
   try {
-    for (const [key, value] of entries) {
-      if (++count > MAX_FIELDS) {
-        issues.push({ field: 'payload', message: `has more than ${MAX_FIELDS} fields` });
-        break;
-      }
-      if (key === 'token') continue; // the shared secret never travels further than the check
-      const label = key.length > MAX_KEY_LENGTH ? `${key.slice(0, 32)}…` : key;
-      if (key.length > MAX_KEY_LENGTH) {
-        issues.push({ field: label, message: `field name is longer than ${MAX_KEY_LENGTH}` });
-        continue;
-      }
-      const info = keyInfo(key);
-      if (!info.valid) {
-        issues.push({
-          field: label,
-          message: 'field names may contain only letters, digits, spaces and _ . : - (no nesting)',
-        });
-        continue;
-      }
-      if (FORBIDDEN_KEYS.has(key)) {
-        issues.push({ field: key, message: 'is a forbidden field name' });
-        continue;
-      }
-      if (Object.hasOwn(raw, key)) {
-        issues.push({ field: key, message: 'is given more than once' });
-        continue;
-      }
-      const problem = checkValue(value);
-      if (problem) {
-        issues.push({ field: label, message: problem });
-        rejected.add(info.canonical);
-        continue;
-      }
-      raw[key] = value;
-      if (value === null || value === undefined || value === '') continue;
-      const canonical = info.canonical;
-      const previous = fields.get(canonical);
-      if (previous) {
-        if (previous.value !== value) {
-          issues.push({ field: key, message: `conflicts with ${previous.key}` });
-        }
-        continue;
-      }
-      fields.set(canonical, { key, value: value as Scalar });
+    if (!(Symbol.iterator in entries)) {
+      const record = entries.record;
+      for (const key of Object.keys(record)) if (!add(key, record[key])) break;
+    } else {
+      for (const [key, value] of entries as Iterable<[string, unknown]>)
+        if (!add(key, value)) break;
     }
   } catch {
     issues.push({ field: 'payload', message: PAYLOAD_SHAPE });
