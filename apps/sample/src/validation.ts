@@ -6,13 +6,14 @@ export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.ou
   const result = schema.safeParse(input ?? {});
   if (result.success) return result.data;
   throw new SmsPartnerValidationError(
-    result.error.issues.map((issue) => ({
-      field: issue.path.join('.') || 'body',
-      message:
-        issue.code === 'unrecognized_keys'
-          ? `unknown field ${issue.keys.join(', ')}`
-          : issue.message,
-    })),
+    result.error.issues.flatMap((issue) =>
+      issue.code === 'unrecognized_keys'
+        ? issue.keys.map((key) => ({
+            field: [...issue.path, key].join('.'),
+            message: 'unknown field',
+          }))
+        : [{ field: issue.path.join('.') || 'body', message: issue.message }],
+    ),
     'Invalid request',
   );
 }

@@ -116,6 +116,15 @@ it('shows replies, a reassembled long reply, an opt-out and the refusal that fol
   await page.locator('#simulate button').click();
   await page.locator('#replies li', { hasText: 'OUI, merci' }).waitFor();
 
+  const long =
+    'Bonjour, je ne serai finalement pas disponible jeudi après-midi. Serait-il possible de décaler le rendez-vous à vendredi matin, idéalement vers 10h ? Sinon lundi prochain me conviendrait aussi, à la même heure. Merci de me confirmer par SMS, bonne journée et à bientôt.';
+  await page.locator('#reply-text').fill(long);
+  await page.locator('#simulate button').click();
+  const longReply = page.locator('#replies li', { hasText: 'vendredi matin' });
+  await longReply.waitFor();
+  expect(await longReply.textContent()).toContain(long);
+  expect(await longReply.locator('.when').textContent()).toMatch(/[2-9] parts reassembled/);
+
   await page.locator('#reply-from').fill('06 12 34 56 78');
   await page.locator('#reply-text').fill('STOP');
   await page.locator('#simulate button').click();

@@ -14,6 +14,7 @@ interface Message {
   status: string;
   providerStatus: string | null;
   createdAt: string;
+  updatedAt: string;
 }
 interface Reply {
   id: string;
@@ -252,6 +253,9 @@ function upsertMessage(m: Message): void {
     );
     tbody.insertBefore(row, after ?? null);
   }
+  // The send's answer and the SSE events race: never let an older snapshot win.
+  if (!isNew && (row.dataset.updatedAt ?? '') > m.updatedAt) return;
+  row.dataset.updatedAt = m.updatedAt;
   const previous = row.dataset.status;
   row.dataset.status = m.status;
   row.dataset.createdAt = m.createdAt;
