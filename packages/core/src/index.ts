@@ -8,7 +8,8 @@ export {
   parseSendResponse,
   type SendResult,
 } from './parse.js';
-export { normalizePhoneNumber, phoneNumberSchema } from './phone.js';
+export { detectOptOut, foldKeyword, isOptOutText, OPT_OUT_KEYWORDS } from './opt-out.js';
+export { normalizePhoneNumber, phoneNumberSchema, tryNormalizePhoneNumber } from './phone.js';
 export { buildSendRequest, type SendRequest } from './request.js';
 export {
   type CancelResult,

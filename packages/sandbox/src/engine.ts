@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   countSegments,
+  isOptOutText,
   normalizePhoneNumber,
   PROVIDER_ERROR_MEANINGS,
   parseProviderDate,
@@ -38,45 +39,6 @@ import type {
  * is the usual French mention for a long number, and it is counted in `nb_sms` like the rest.
  */
 export const STOP_MENTION = '\nSTOP SMS: repondez STOP';
-
-/**
- * Reply texts that opt the sender out, compared whole after folding (upper case, accents removed,
- * punctuation and spaces squeezed). Same list and folding as @smspartner-kit/webhooks'
- * OPT_OUT_KEYWORDS (which dev-depends on this package, so it cannot be imported here; the list
- * belongs in core — see the README).
- */
-export const STOP_KEYWORDS: readonly string[] = [
-  'STOP',
-  'STOP SMS',
-  'STOPSMS',
-  'STOP ALL',
-  'STOPALL',
-  'ARRET',
-  'ARRET SMS',
-  'ARRETER',
-  'DESABONNER',
-  'DESABONNEMENT',
-  'DESINSCRIRE',
-  'DESINSCRIPTION',
-  'UNSUBSCRIBE',
-  'OPT OUT',
-  'OPTOUT',
-];
-
-function foldKeyword(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toUpperCase()
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
-}
-
-const FOLDED_STOP_KEYWORDS = new Set(STOP_KEYWORDS.map(foldKeyword));
-
-export function isStopKeyword(text: string): boolean {
-  return text.length <= 64 && FOLDED_STOP_KEYWORDS.has(foldKeyword(text));
-}
 
 export type Endpoint =
   | 'vn/send'
@@ -690,7 +652,7 @@ export class SandboxEngine {
       );
     }
     const text = parsed.data.text;
-    const optOut = isStopKeyword(text);
+    const optOut = isOptOutText(text);
     if (optOut) {
       this.addStop(from);
       this.log.info(`${from} replied ${JSON.stringify(text.trim())}: added to the stop list`);
