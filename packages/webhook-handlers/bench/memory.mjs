@@ -18,13 +18,15 @@ const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 function report(label) {
   globalThis.gc?.();
   const s = webhooks.stats();
+  const m = process.memoryUsage();
   console.log(
-    `${label.padEnd(34)} RSS ${mb(process.memoryUsage().rss).padStart(7)}  heap ${mb(process.memoryUsage().heapUsed).padStart(6)}  dedupe keys ${String(s.dedupeEntries).padStart(7)}  pending replies ${s.pendingReplies} (${s.pendingBytes} B)`,
+    `${label.padEnd(34)} RSS ${mb(m.rss).padStart(7)}  heap used ${mb(m.heapUsed).padStart(6)} / ${mb(m.heapTotal).padStart(6)}  external ${mb(m.external).padStart(5)}  dedupe keys ${String(s.dedupeEntries).padStart(7)}  pending replies ${s.pendingReplies} (${s.pendingBytes} B)`,
   );
 }
 
 report('start');
 const TOTAL = 1_000_000;
+const started = performance.now();
 for (let i = 1; i <= TOTAL; i++) {
   await webhooks.receive('dlr', {
     messageId: String(i),
@@ -34,6 +36,9 @@ for (let i = 1; i <= TOTAL; i++) {
   });
   if (i % 250_000 === 0) report(`after ${i.toLocaleString('en')} receipts`);
 }
+console.log(
+  `receive(): ${Math.round(TOTAL / ((performance.now() - started) / 1000)).toLocaleString('en')} receipts/s (parse + dedupe + dispatch, no HTTP)`,
+);
 const base = forgeInboundMessage({ text: 'x'.repeat(150) });
 const PARTS = 200_000;
 for (let i = 1; i <= PARTS; i++) {
