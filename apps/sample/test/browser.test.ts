@@ -134,7 +134,9 @@ it('shows replies, a reassembled long reply, an opt-out and the refusal that fol
   await page.locator('#send-result.bad').waitFor();
   expect(await page.locator('#send-result').textContent()).toContain('code 14');
   expect(await page.locator('[data-error-for="to"]').textContent()).toContain('STOP');
-  await page.locator('#message').fill('Merci pour votre commande ! Livraison prévue demain 🚚');
+  await page
+    .locator('#message')
+    .fill('Votre commande est prête : 49,90€ réglés. Livraison demain 🚚');
   await page.locator('#to').fill('');
   await page.locator('#send-result').evaluate((el) => {
     el.textContent = '';
