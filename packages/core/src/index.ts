@@ -1,6 +1,7 @@
 export { type ClientSendParams, createClient, SmsPartnerClient } from './client.js';
 export * from './errors.js';
 export { type ErrorHttpBody, errorToHttp } from './http.js';
+export { detectOptOut, foldKeyword, isOptOutText, OPT_OUT_KEYWORDS } from './opt-out.js';
 export {
   MAX_RESPONSE_BYTES,
   type ParseOptions,
@@ -8,7 +9,6 @@ export {
   parseSendResponse,
   type SendResult,
 } from './parse.js';
-export { detectOptOut, foldKeyword, isOptOutText, OPT_OUT_KEYWORDS } from './opt-out.js';
 export { normalizePhoneNumber, phoneNumberSchema, tryNormalizePhoneNumber } from './phone.js';
 export { buildSendRequest, type SendRequest } from './request.js';
 export {

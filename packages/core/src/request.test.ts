@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { SmsPartnerConfigError, SmsPartnerValidationError } from './errors.js';
 import { buildSendRequest } from './request.js';
 import type { SendParams } from './schemas.js';
+import { countSegments } from './segments/index.js';
 import { toProviderSchedule } from './time.js';
 
 const config = { apiKey: 'request-test-key-0001', baseUrl: 'http://127.0.0.1:9/v1/' };
@@ -57,6 +58,13 @@ describe('buildSendRequest', () => {
     expect(request.url).toBe('https://api.smspartner.fr/v1/vn/send');
     expect(request.headers.accept).toBe('application/xml');
     expect(JSON.parse(request.body)._format).toBe('xml');
+  });
+
+  it('sends line breaks as the provider token :br:, as the segment count assumed', () => {
+    const message = 'Ligne 1\nLigne 2\r\nLigne 3\rFin';
+    const sent = JSON.parse(buildSendRequest({ ...base, message }, config).body).message;
+    expect(sent).toBe('Ligne 1:br:Ligne 2:br:Ligne 3:br:Fin');
+    expect(sent).toBe(countSegments(message).text);
   });
 
   it('omits optional fields that were not given (false booleans included)', () => {

@@ -1,6 +1,7 @@
 import { SmsPartnerConfigError, SmsPartnerValidationError } from './errors.js';
 import { redact, redactUrl } from './redact.js';
 import { DEFAULT_BASE_URL, type SendParams, sendParamsSchema, toFieldIssues } from './schemas.js';
+import { LINE_BREAK_TOKEN } from './segments/replacements.js';
 import { toProviderSchedule } from './time.js';
 
 export interface SendRequest {
@@ -64,7 +65,9 @@ export function sendRequestFromValid(
     apiKey: config.apiKey,
     to: params.to,
     from: params.from,
-    message: params.message,
+    // The provider documents `:br:` as its line break; what it does with a raw newline is not
+    // documented, so we send the token the segment count already assumed.
+    message: params.message.replace(/\r\n|\r|\n/g, LINE_BREAK_TOKEN),
   };
   if (params.tag !== undefined) body.tag = params.tag;
   if (params.isStopSms) body.isStopSms = 1;

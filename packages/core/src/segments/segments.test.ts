@@ -409,7 +409,7 @@ describe('options and errors', () => {
   });
 });
 
-describe('the example of src/segments/README.md', () => {
+describe('the segment example of the core README', () => {
   it('gives the documented result', () => {
     const count = countSegments('Ça coûte 5€\nMerci !');
     expect(JSON.parse(JSON.stringify(count))).toEqual({
