@@ -9,6 +9,12 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const CONNECTIONS = 32;
 
 const child = fork(fileURLToPath(new URL('./server.mjs', import.meta.url)));
+child.once('exit', (code) => {
+  if (code) {
+    console.error(`bench server exited with code ${code} (is the package built?)`);
+    process.exit(1);
+  }
+});
 const ports = await new Promise((resolve) => child.once('message', resolve));
 
 // A delivery receipt as SMS Partner would POST it (JSON), with the URL token.
