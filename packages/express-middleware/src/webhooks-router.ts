@@ -15,12 +15,23 @@ export interface SmsPartnerWebhooksRouterOptions {
    * serves `/dlr` and `/replies` wherever you mount it (`app.use('/hooks', router)`).
    */
   path?: string;
+  /**
+   * How long to wait for a request body the router reads itself before answering 408 and closing
+   * the connection (a stalled client must not hold a request open). Default 10,000 ms, like the
+   * webhooks package's own Node middleware.
+   */
+  bodyTimeoutMs?: number;
 }
 
 /** The router, with the `Webhooks` instance it serves so handlers can be added to it. */
 export type SmsPartnerWebhooksRouter = Router & { readonly webhooks: Webhooks };
 
-const ROUTER_OPTION_KEYS = new Set(['path']);
+const ROUTER_OPTION_KEYS = new Set(['path', 'bodyTimeoutMs']);
+const DEFAULT_BODY_TIMEOUT_MS = 10_000;
+const BODY_TIMEOUT_ANSWER = {
+  error: 'request_timeout',
+  message: 'the request body did not arrive in time',
+};
 
 function isWebhooks(value: unknown): value is Webhooks {
   if (typeof value !== 'object' || value === null) return false;
@@ -44,30 +55,35 @@ function bodyLimitOf(webhooks: Webhooks): number {
     : DEFAULT_MAX_BODY_BYTES;
 }
 
-/** Normalises the prefix; an Express route pattern is built from it, so only plain segments. */
-function routePrefix(
+/** Checks the router options; the prefix becomes an Express route pattern, so plain segments only. */
+function routerSettings(
   options: SmsPartnerWebhooksRouterOptions | undefined,
   fallbackPath: unknown,
-): string {
-  if (options === undefined) return routePrefix({}, fallbackPath);
-  if (typeof options !== 'object' || options === null) {
+): { prefix: string; bodyTimeoutMs: number } {
+  const given = options ?? {};
+  if (typeof given !== 'object' || given === null) {
     throw new SmsPartnerConfigError('smsPartnerWebhooks options: expected an object like { path }');
   }
-  for (const key of Object.keys(options)) {
+  for (const key of Object.keys(given)) {
     if (!ROUTER_OPTION_KEYS.has(key)) {
       throw new SmsPartnerConfigError(
-        `smsPartnerWebhooks options.${key}: unknown option (known: path)`,
+        `smsPartnerWebhooks options.${key}: unknown option (known: path, bodyTimeoutMs)`,
       );
     }
   }
-  const path = options.path ?? fallbackPath;
-  if (path === undefined) return '';
+  const path = given.path ?? fallbackPath ?? '';
   if (typeof path !== 'string' || !/^(\/[A-Za-z0-9._~-]+)*\/?$/.test(path)) {
     throw new SmsPartnerConfigError(
       'smsPartnerWebhooks options.path: must be a plain path starting with "/" (letters, digits, . _ ~ - between slashes)',
     );
   }
-  return path.replace(/\/$/, '');
+  const bodyTimeoutMs = given.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
+  if (!Number.isSafeInteger(bodyTimeoutMs) || bodyTimeoutMs <= 0) {
+    throw new SmsPartnerConfigError(
+      'smsPartnerWebhooks options.bodyTimeoutMs: must be a whole number of milliseconds > 0',
+    );
+  }
+  return { prefix: path.replace(/\/$/, ''), bodyTimeoutMs };
 }
 
 /**
@@ -86,7 +102,10 @@ export function smsPartnerWebhooks(
 ): SmsPartnerWebhooksRouter {
   const given = isWebhooks(webhooksOrOptions);
   // The options' own `path` (the key the Nest module reads) applies when none is given here.
-  const prefix = routePrefix(options, given ? undefined : webhooksOrOptions?.path);
+  const { prefix, bodyTimeoutMs } = routerSettings(
+    options,
+    given ? undefined : webhooksOrOptions?.path,
+  );
   const webhooks = given ? webhooksOrOptions : createWebhooks(webhooksOrOptions);
   const limit = bodyLimitOf(webhooks);
   const router = express.Router();
@@ -96,7 +115,16 @@ export function smsPartnerWebhooks(
       let body: BodyForWebhooks;
       let overLimit = false;
       if (bodyWasConsumed(req)) body = req.body as BodyForWebhooks;
-      else ({ body, overLimit } = await readRawBody(req, limit));
+      else {
+        const read = await readRawBody(req, limit, bodyTimeoutMs);
+        if (read.timedOut) {
+          // Transport-level, before there is anything for the contract to judge: answer and hang up
+          // (Express's final handler would wait for the body that never comes).
+          res.status(408).set('connection', 'close').json(BODY_TIMEOUT_ANSWER);
+          return;
+        }
+        ({ body, overLimit } = read);
+      }
       const answer = await webhooks.handle({
         method: req.method,
         // The full original URL: the contract picks dlr/replies from its path and reads ?token=.

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { SmsPartnerConfigError } from '@smspartner-kit/core';
 import {
   createWebhooks,
@@ -579,6 +580,41 @@ describe('smsPartnerWebhooks() routing and options', () => {
     }
   });
 
+  it('answers 408 and hangs up on a client that stops sending its body', async () => {
+    const webhooks = createWebhooks({ secret: SECRET, logger: quiet });
+    let calls = 0;
+    webhooks.onAny(() => {
+      calls++;
+    });
+    const app = express();
+    app.use(smsPartnerWebhooks(webhooks, { bodyTimeoutMs: 150 }));
+    const server = await listen(app);
+    try {
+      const { hostname, port } = new URL(server.url);
+      const answer = await new Promise<{ text: string; closed: boolean }>((resolve, reject) => {
+        const socket = connect(Number(port), hostname);
+        let text = '';
+        socket.setEncoding('utf8');
+        socket.on('data', (chunk: string) => {
+          text += chunk;
+        });
+        socket.on('close', () => resolve({ text, closed: true }));
+        socket.on('error', reject);
+        // Announces 1,000 bytes, sends 20, then goes quiet (never ends).
+        socket.write(
+          `POST /dlr?${T} HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{"messageId":"1","ph`,
+        );
+      });
+      expect(answer.text).toMatch(/^HTTP\/1\.1 408 /);
+      expect(answer.text).toContain('"error":"request_timeout"');
+      expect(answer.closed).toBe(true);
+      expect(calls).toBe(0);
+    } finally {
+      await server.close();
+      webhooks.close();
+    }
+  });
+
   it('refuses bad router options with SmsPartnerConfigError', () => {
     const webhooks = createWebhooks({ secret: SECRET, logger: quiet });
     expect(() => smsPartnerWebhooks(webhooks, { prefix: '/x' } as never)).toThrow(
@@ -587,6 +623,10 @@ describe('smsPartnerWebhooks() routing and options', () => {
     expect(() => smsPartnerWebhooks(webhooks, { path: 'no-slash' })).toThrow(/options\.path/);
     expect(() => smsPartnerWebhooks(webhooks, { path: '/:param' })).toThrow(SmsPartnerConfigError);
     expect(() => smsPartnerWebhooks(webhooks, { path: '/a/../b' })).not.toThrow();
+    expect(() => smsPartnerWebhooks(webhooks, { bodyTimeoutMs: 0 })).toThrow(/bodyTimeoutMs/);
+    expect(() => smsPartnerWebhooks(webhooks, { bodyTimeoutMs: 1.5 })).toThrow(
+      SmsPartnerConfigError,
+    );
     webhooks.close();
   });
 
