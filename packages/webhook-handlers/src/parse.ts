@@ -2,7 +2,7 @@ import { normalizeDeliveryStatus, parseProviderDate } from '@smspartner-kit/core
 import { z } from 'zod';
 import { type WebhookIssue, WebhookPayloadError } from './errors.js';
 import { type Charset, type FlatPayload, flatten } from './input.js';
-import { detectOptOut } from './opt-out.js';
+import { detectOptOut, firstWord } from './opt-out.js';
 import { deliveryReceiptFieldsSchema, inboundMessageFieldsSchema } from './schemas.js';
 import type { DeliveryReceipt, InboundMessage, ParseOptions } from './types.js';
 
@@ -169,11 +169,6 @@ export function inboundFromFlat(flat: FlatPayload, options: ParseOptions = {}): 
     fields.type?.toLowerCase() === 'stop' ||
     detectOptOut(text, options.optOutKeywords) !== undefined;
   return message;
-}
-
-function firstWord(text: string): string | undefined {
-  const word = text.trim().split(/\s+/, 1)[0];
-  return word ? word.slice(0, 160).toUpperCase() : undefined;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { detectOptOut } from './opt-out.js';
+import { detectOptOut, firstWord } from './opt-out.js';
 import type { InboundMessage, Logger } from './types.js';
 
 export interface ReassemblyOptions {
@@ -178,9 +178,4 @@ export function assemble(
     message.missingParts = missing;
   }
   return message;
-}
-
-function firstWord(text: string): string | undefined {
-  const word = text.trim().split(/\s+/, 1)[0];
-  return word ? word.slice(0, 160).toUpperCase() : undefined;
 }

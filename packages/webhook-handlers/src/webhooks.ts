@@ -194,7 +194,8 @@ export function createWebhooks(options: WebhooksOptions): WebhooksInstance {
       const optOut: OptOut = {
         phoneNumber: message.from,
         to: message.to,
-        keyword: detectOptOut(message.text, config.optOutKeywords) ?? message.keyword ?? 'STOP',
+        // A reply typed `stop` by the provider may carry any text: its keyword is STOP.
+        keyword: detectOptOut(message.text, config.optOutKeywords) ?? 'STOP',
         message,
       };
       if (message.receivedAt) optOut.receivedAt = message.receivedAt;

@@ -94,6 +94,21 @@ describe('events and handlers', () => {
     expect(optOut.message.text).toBe('Arrêt');
   });
 
+  it('a short-number reply typed stop is an opt-out with keyword STOP, whatever its text', async () => {
+    const webhooks = make();
+    const optOuts: OptOut[] = [];
+    webhooks.on('opt-out', (o) => void optOuts.push(o));
+    await webhooks.receive('replies', {
+      type: 'stop',
+      phone_number: '+33612345678',
+      text: 'Bonjour',
+      message_id: 1111,
+    });
+    expect(optOuts.map((o) => [o.phoneNumber, o.keyword, o.to])).toEqual([
+      ['33612345678', 'STOP', ''],
+    ]);
+  });
+
   it('runs handlers in parallel (the first waits for the second)', async () => {
     const webhooks = make();
     const second = deferred();
