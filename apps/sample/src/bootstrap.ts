@@ -42,18 +42,27 @@ export interface RunningApp {
 export async function startApp(options: StartOptions = {}): Promise<RunningApp> {
   const env = options.env ?? process.env;
   const config = loadConfig(env);
-  const store = await Store.open(config.databasePath);
-  let sandbox: Sandbox | null = null;
+  // The database (WASM start-up) and the sandbox start side by side.
+  const sandboxOptions =
+    options.sandbox?.dlrDelayMs === undefined ? {} : { dlrDelayMs: options.sandbox.dlrDelayMs };
+  const [storeResult, sandboxResult] = await Promise.allSettled([
+    Store.open(config.databasePath),
+    config.apiKey === undefined
+      ? startSandbox({ host: '127.0.0.1', ...sandboxOptions })
+      : Promise.resolve(null),
+  ]);
+  if (storeResult.status === 'rejected' || sandboxResult.status === 'rejected') {
+    if (storeResult.status === 'fulfilled') await storeResult.value.close().catch(() => undefined);
+    if (sandboxResult.status === 'fulfilled')
+      await sandboxResult.value?.close().catch(() => undefined);
+    throw storeResult.status === 'rejected'
+      ? storeResult.reason
+      : (sandboxResult as PromiseRejectedResult).reason;
+  }
+  const store = storeResult.value;
+  const sandbox: Sandbox | null = sandboxResult.value;
   let app: NestExpressApplication | undefined;
   try {
-    if (config.apiKey === undefined) {
-      sandbox = await startSandbox({
-        host: '127.0.0.1',
-        ...(options.sandbox?.dlrDelayMs === undefined
-          ? {}
-          : { dlrDelayMs: options.sandbox.dlrDelayMs }),
-      });
-    }
     app = await NestFactory.create<NestExpressApplication>(
       AppModule.forRoot({
         config,
