@@ -62,6 +62,7 @@ async function httpBench() {
   try {
     await run(bare.port, 2); // warm-up both
     await run(middleware.port, 2);
+    const before = { bare: await stats(bare.child), middleware: await stats(middleware.child) };
     // Alternating short rounds, so a change in machine load hits both sides alike; the median
     // of the per-round ratios is reported.
     const rounds = [];
@@ -81,10 +82,19 @@ async function httpBench() {
     const ratios = rounds.map((r) => r.ratio).sort((a, b) => a - b);
     const median = ratios[Math.floor(ratios.length / 2)];
     const server = await stats(middleware.child);
-    console.log(`bare node:http handler        ${bareRps.toFixed(0)} req/s`);
+    const bareAfter = await stats(bare.child);
+    // CPU time per request in each server process: what the handler costs, whatever the load.
+    const perRequest = (after, start) =>
+      (after.cpuMicros - start.cpuMicros) / (after.requests - start.requests);
+    const bareCpu = perRequest(bareAfter, before.bare);
+    const mwCpu = perRequest(server, before.middleware);
     console.log(
-      `createNodeMiddleware (dedupe) ${mwRps.toFixed(0)} req/s  (${server.received} receipts dispatched, non-2xx ${rounds.reduce((s, r) => s + r.non2xx, 0)}, errors ${rounds.reduce((s, r) => s + r.errors, 0)})`,
+      `bare node:http handler        ${bareRps.toFixed(0)} req/s  (server CPU ${bareCpu.toFixed(1)} µs/request)`,
     );
+    console.log(
+      `createNodeMiddleware (dedupe) ${mwRps.toFixed(0)} req/s  (server CPU ${mwCpu.toFixed(1)} µs/request; ${server.received} receipts dispatched, non-2xx ${rounds.reduce((s, r) => s + r.non2xx, 0)}, errors ${rounds.reduce((s, r) => s + r.errors, 0)})`,
+    );
+    console.log(`server CPU per request, bare / middleware: ${(bareCpu / mwCpu).toFixed(2)}`);
     console.log(
       `ratio middleware / bare       median ${median.toFixed(2)} of ${ROUNDS} alternating rounds (${ratios.map((r) => r.toFixed(2)).join(' ')}); means ${(mwRps / bareRps).toFixed(2)}  (target ≥ 0.80)`,
     );

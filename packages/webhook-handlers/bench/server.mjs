@@ -1,28 +1,38 @@
 // One server per process, so the benchmark client never shares an event loop with it.
-// Usage: node bench/server.mjs bare|middleware  → prints the port on stdout.
+// Usage: node bench/server.mjs bare|middleware  → sends { port } over IPC; answers 'stats'
+// with its request count and CPU time (user + system µs), a load-independent cost measure.
 import { createServer } from 'node:http';
 import { createNodeMiddleware, createWebhooks } from '../dist/index.js';
 
 const mode = process.argv[2];
-let handler;
+let requests = 0;
+let received = 0;
+let inner;
+let stats = () => ({});
 if (mode === 'bare') {
-  handler = (_req, res) => {
+  inner = (_req, res) => {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end('{"ok":true}');
   };
 } else {
   const webhooks = createWebhooks({ secret: 'bench-secret' }); // default dedupe + reassembly
-  let received = 0;
   webhooks.on('delivery-receipt', () => {
     received++;
   });
-  handler = createNodeMiddleware(webhooks);
-  process.on('message', (message) => {
-    if (message === 'stats') process.send?.({ received, ...webhooks.stats() });
-  });
+  inner = createNodeMiddleware(webhooks);
+  stats = () => ({ received, ...webhooks.stats() });
 }
-const server = createServer(handler);
+const server = createServer((req, res) => {
+  requests++;
+  inner(req, res);
+});
 server.keepAliveTimeout = 60_000;
+process.on('message', (message) => {
+  if (message === 'stats') {
+    const cpu = process.cpuUsage();
+    process.send?.({ requests, cpuMicros: cpu.user + cpu.system, ...stats() });
+  }
+});
 server.listen(0, '127.0.0.1', () => {
   process.send?.({ port: server.address().port });
 });
