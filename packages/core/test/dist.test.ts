@@ -49,7 +49,15 @@ const probe = (m) => ({
   errorName: new m.SmsPartnerApiError({ code: 11 }).name,
   client: typeof m.createClient({ apiKey: 'dist-test-key' }).send,
 });
-console.log(JSON.stringify({ esm: probe(esm), cjs: probe(cjs) }));
+const segmentsEsm = await import('@smspartner-kit/core/segments');
+const segmentsCjs = createRequire(process.cwd() + '/package.json')('@smspartner-kit/core/segments');
+const probeSegments = (m) => ({ keys: Object.keys(m).sort(), segments: m.countSegments('x'.repeat(161)).segments });
+console.log(JSON.stringify({
+  esm: probe(esm),
+  cjs: probe(cjs),
+  segmentsEsm: probeSegments(segmentsEsm),
+  segmentsCjs: probeSegments(segmentsCjs),
+}));
 `;
 
 describe('built package (dist) on both entry points', () => {
@@ -75,8 +83,30 @@ describe('built package (dist) on both entry points', () => {
     expect(out.esm.keys).toEqual(out.cjs.keys);
   });
 
+  it.each(['segmentsEsm', 'segmentsCjs'] as const)(
+    '%s: the @smspartner-kit/core/segments subpath has the calculator alone',
+    (kind) => {
+      expect(out[kind]).toEqual({
+        keys: ['SMS_PARTNER_MAX_PARTS', 'applySmsPartnerReplacements', 'countSegments'],
+        segments: 2,
+      });
+    },
+  );
+
+  it('the segments entry does not load zod or the XML parser', () => {
+    for (const file of ['dist/segments.js', 'dist/segments.cjs']) {
+      const code = readFileSync(new URL(`../${file}`, import.meta.url), 'utf8');
+      expect(code, file).not.toMatch(/["'](?:zod|fast-xml-parser)["']/);
+    }
+  });
+
   it('no node: imports in the bundles (core is bundled for the browser)', () => {
-    for (const file of ['dist/index.js', 'dist/index.cjs']) {
+    for (const file of [
+      'dist/index.js',
+      'dist/index.cjs',
+      'dist/segments.js',
+      'dist/segments.cjs',
+    ]) {
       const code = readFileSync(new URL(`../${file}`, import.meta.url), 'utf8');
       expect(code, file).not.toMatch(/(?:from\s*|require\(\s*|import\(\s*)["']node:/);
     }

@@ -1,4 +1,4 @@
-import { countSegments } from '@smspartner-kit/core';
+import { countSegments } from '@smspartner-kit/core/segments';
 import { highlightHtml, highlightsFor } from './highlight.js';
 
 interface Message {

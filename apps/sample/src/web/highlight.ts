@@ -1,4 +1,4 @@
-import type { SegmentCount } from '@smspartner-kit/core';
+import type { SegmentCount } from '@smspartner-kit/core/segments';
 
 export interface Highlight {
   /** Range in the text as typed. */
