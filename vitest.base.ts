@@ -6,8 +6,8 @@ export function testConfig(overrides: ViteUserConfig = {}) {
     ...overrides,
     test: {
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-      testTimeout: 20_000,
-      hookTimeout: 30_000,
+      testTimeout: 60_000,
+      hookTimeout: 60_000,
       ...overrides.test,
     },
   });
