@@ -235,6 +235,18 @@ const TIMED_OUT = Symbol('timed-out');
 
 /** The one HTTP contract, shared by `handle`, `createNodeMiddleware` and the framework adapters. */
 export async function handleRequest(ctx: HttpContext, req: HandleRequest): Promise<HandleResponse> {
+  return handleRequestNow(ctx, req);
+}
+
+/**
+ * The same contract, answering synchronously when it can (token refused, bad payload, or a
+ * synchronous store and handlers): `createNodeMiddleware` then writes the response in the tick
+ * the body ended, without promise hops.
+ */
+export function handleRequestNow(
+  ctx: HttpContext,
+  req: HandleRequest,
+): HandleResponse | Promise<HandleResponse> {
   try {
     if (typeof req !== 'object' || req === null) {
       return jsonResponse(400, { error: 'bad_request', message: 'no request' });
@@ -243,20 +255,29 @@ export async function handleRequest(ctx: HttpContext, req: HandleRequest): Promi
     if ('status' in pre) return pre;
     const flat = readPayload(ctx, pre, req.headers, req.body);
     if ('status' in flat) return flat;
-    return await run(ctx, pre.kind, flat);
+    const response = run(ctx, pre.kind, flat);
+    return isPromiseLike(response) ? response.catch((error) => unexpected(ctx, error)) : response;
   } catch (error) {
-    ctx.logError('unexpected error while handling a callback', {
-      error: error instanceof Error ? error.message : String(error),
-    });
-    return jsonResponse(500, { error: 'internal_error', message: 'unexpected error' });
+    return unexpected(ctx, error);
   }
 }
 
-async function run(
+function unexpected(ctx: HttpContext, error: unknown): HandleResponse {
+  ctx.logError('unexpected error while handling a callback', {
+    error: error instanceof Error ? error.message : String(error),
+  });
+  return jsonResponse(500, { error: 'internal_error', message: 'unexpected error' });
+}
+
+export function isPromiseLike<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as Promise<T> | undefined)?.then === 'function';
+}
+
+function run(
   ctx: HttpContext,
   kind: WebhookKind,
   flat: FlatPayload,
-): Promise<HandleResponse> {
+): HandleResponse | Promise<HandleResponse> {
   let accepted: Outcome | Promise<Outcome>;
   try {
     accepted = ctx.accept(kind, flat);
@@ -273,7 +294,10 @@ async function run(
   if (typeof accepted === 'string') {
     return { status: 200, headers: { ...JSON_HEADERS }, body: OK_BODIES[accepted] };
   }
-  const inFlight = accepted;
+  return race(ctx, accepted);
+}
+
+async function race(ctx: HttpContext, inFlight: Promise<Outcome>): Promise<HandleResponse> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<typeof TIMED_OUT>((resolve) => {
     timer = setTimeout(resolve, ctx.timeoutMs, TIMED_OUT);

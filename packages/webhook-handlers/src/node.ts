@@ -3,7 +3,9 @@ import {
   ALLOW,
   type HandleResponse,
   type HttpContext,
+  handleRequestNow,
   headerValue,
+  isPromiseLike,
   jsonResponse,
   preflight,
   tooLarge,
@@ -40,39 +42,44 @@ function send(res: ServerResponse, response: HandleResponse, close = false): voi
 
 type BodyResult = { body: Buffer } | { error: 'too_large' | 'timeout' | 'aborted' };
 
-function readBody(req: IncomingMessage, limit: number, timeoutMs: number): Promise<BodyResult> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let settled = false;
-    const finish = (result: BodyResult) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onAbort);
-      req.off('close', onClose);
-      if ('error' in result) req.resume(); // drain what is left instead of buffering it
-      resolve(result);
-    };
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) finish({ error: 'too_large' });
-      else chunks.push(chunk);
-    };
-    const onEnd = () => finish({ body: Buffer.concat(chunks, size) });
-    const onAbort = () => finish({ error: 'aborted' });
-    const onClose = () => {
-      if (!req.complete) finish({ error: 'aborted' });
-    };
-    const timer = setTimeout(() => finish({ error: 'timeout' }), timeoutMs);
-    timer.unref?.();
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', onAbort);
-    req.on('close', onClose);
-  });
+/** Collects the body up to `limit` bytes; calls `done` once (in the tick of 'end' — no promise). */
+function readBody(
+  req: IncomingMessage,
+  limit: number,
+  timeoutMs: number,
+  done: (result: BodyResult) => void,
+): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let settled = false;
+  const finish = (result: BodyResult) => {
+    if (settled) return;
+    settled = true;
+    clearTimeout(timer);
+    req.off('data', onData);
+    req.off('end', onEnd);
+    req.off('error', onAbort);
+    req.off('close', onClose);
+    if ('error' in result) req.resume(); // drain what is left instead of buffering it
+    done(result);
+  };
+  const onData = (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > limit) finish({ error: 'too_large' });
+    else chunks.push(chunk);
+  };
+  const onEnd = () =>
+    finish({ body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size) });
+  const onAbort = () => finish({ error: 'aborted' });
+  const onClose = () => {
+    if (!req.complete) finish({ error: 'aborted' });
+  };
+  const timer = setTimeout(() => finish({ error: 'timeout' }), timeoutMs);
+  timer.unref?.();
+  req.on('data', onData);
+  req.on('end', onEnd);
+  req.on('error', onAbort);
+  req.on('close', onClose);
 }
 
 function frameworkBody(req: IncomingMessage): unknown {
@@ -141,11 +148,23 @@ export function createNodeMiddleware(
       return;
     }
 
+    // Our own instances answer synchronously when they can; any other Webhooks through handle().
+    const dispatch = (body: unknown) => {
+      const request = { method: req.method ?? 'GET', url, headers: req.headers, body };
+      let response: HandleResponse | Promise<HandleResponse>;
+      try {
+        response = context ? handleRequestNow(context, request) : webhooks.handle(request);
+      } catch (error) {
+        fail(error);
+        return;
+      }
+      if (isPromiseLike(response)) response.then((r) => respond(r), fail);
+      else respond(response);
+    };
+
     const existing = frameworkBody(req);
     if (existing !== undefined || req.method === 'GET') {
-      webhooks
-        .handle({ method: req.method ?? 'GET', url, headers: req.headers, body: existing })
-        .then((response) => respond(response), fail);
+      dispatch(existing);
       return;
     }
     const declared = Number(headerValue(req.headers, 'content-length'));
@@ -154,7 +173,7 @@ export function createNodeMiddleware(
       req.resume();
       return;
     }
-    readBody(req, limit, bodyTimeoutMs).then((result) => {
+    readBody(req, limit, bodyTimeoutMs, (result) => {
       if ('error' in result) {
         if (result.error === 'too_large') respond(tooLarge(limit), true);
         else if (result.error === 'timeout') {
@@ -165,9 +184,7 @@ export function createNodeMiddleware(
         }
         return; // aborted: nobody to answer
       }
-      webhooks
-        .handle({ method: req.method ?? 'POST', url, headers: req.headers, body: result.body })
-        .then((response) => respond(response), fail);
-    }, fail);
+      dispatch(result.body);
+    });
   };
 }
