@@ -1,5 +1,5 @@
 import { WebhookHandlerError, WebhookPayloadError } from './errors.js';
-import { type Charset, type FlatPayload, flatten } from './input.js';
+import { type Charset, type FlatPayload, flatten, type TextFormat } from './input.js';
 import type { WebhookKind } from './types.js';
 
 export interface HandleRequest {
@@ -139,31 +139,34 @@ export function headerValue(
   return typeof value === 'string' ? value : undefined;
 }
 
-type BodyFormat = 'json' | 'form' | 'sniff';
-
-function contentType(header: string | undefined): { format?: BodyFormat; charset?: Charset } {
+function contentType(header: string | undefined): { format?: TextFormat; charset?: Charset } {
   if (!header) return { format: 'sniff', charset: 'utf-8' };
   const [typePart = '', ...params] = header.split(';');
   const type = typePart.trim().toLowerCase();
   let charset: Charset | undefined = 'utf-8';
+  let boundary = '';
   for (const param of params) {
     const eq = param.indexOf('=');
-    if (eq === -1 || param.slice(0, eq).trim().toLowerCase() !== 'charset') continue;
-    const value = param
+    if (eq === -1) continue;
+    const name = param.slice(0, eq).trim().toLowerCase();
+    const raw = param
       .slice(eq + 1)
       .trim()
-      .replace(/^"|"$/g, '')
-      .toLowerCase();
+      .replace(/^"(.*)"$/, '$1');
+    if (name === 'boundary') boundary = raw; // case-sensitive
+    if (name !== 'charset') continue;
+    const value = raw.toLowerCase();
     charset = ['utf-8', 'utf8', 'us-ascii', 'ascii'].includes(value)
       ? 'utf-8'
       : ['iso-8859-1', 'iso8859-1', 'latin1', 'windows-1252', 'cp1252'].includes(value)
         ? 'latin1'
         : undefined;
   }
-  let format: BodyFormat | undefined;
+  let format: TextFormat | undefined;
   if (type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'))) {
     format = 'json';
   } else if (type === 'application/x-www-form-urlencoded') format = 'form';
+  else if (type === 'multipart/form-data') format = { multipart: boundary };
   else if (type === '' || type === 'text/plain') format = 'sniff';
   return charset ? { format, charset } : { format };
 }
@@ -210,7 +213,7 @@ export function readPayload(
       return jsonResponse(415, {
         error: 'unsupported_media_type',
         message:
-          'send application/json, application/x-www-form-urlencoded or a query string (UTF-8 or ISO-8859-1)',
+          'send application/json, application/x-www-form-urlencoded, multipart/form-data or a query string (UTF-8 or ISO-8859-1)',
       });
     }
     return flatten(body, format, charset);

@@ -111,14 +111,62 @@ function isPlainObject(value: object): value is Record<string, unknown> {
 /** Entries to read: pairs (forms, Maps, URLSearchParams) or a plain object read key by key. */
 type Entries = Iterable<[string, unknown]> | { record: Record<string, unknown> };
 
+/** How to read a text body: JSON, form-encoded, multipart/form-data (with its boundary), or sniffed. */
+export type TextFormat = 'json' | 'form' | 'sniff' | { multipart: string };
+
+/**
+ * multipart/form-data text fields (what PHP's curl sends for an array of fields). Strict: CRLF
+ * framing, a closing boundary, a `name` on every part; file parts are refused.
+ */
+export function parseMultipart(
+  text: string,
+  boundary: string,
+  issues: WebhookIssue[],
+): [string, unknown][] | undefined {
+  const malformed = (message: string) => {
+    issues.push({ field: 'body', message: `malformed multipart/form-data: ${message}` });
+    return undefined;
+  };
+  if (!/^[0-9A-Za-z'()+_,\-./:=? ]{1,70}$/.test(boundary))
+    return malformed('missing or invalid boundary');
+  const delimiter = `--${boundary}`;
+  if (!text.includes(`${delimiter}--`)) return malformed('no closing boundary');
+  const segments = text.split(delimiter);
+  const entries: [string, unknown][] = [];
+  for (const segment of segments.slice(1)) {
+    if (segment.startsWith('--')) return entries;
+    const headerEnd = segment.indexOf('\r\n\r\n');
+    if (!segment.startsWith('\r\n') || headerEnd === -1 || !segment.endsWith('\r\n')) {
+      return malformed('a part is not framed by CRLF');
+    }
+    const headers = segment.slice(2, headerEnd);
+    const disposition = /^content-disposition:\s*form-data\s*;(.*)$/im.exec(headers)?.[1] ?? '';
+    const name = /(?:^|;)\s*name="([^"]*)"/i.exec(disposition)?.[1];
+    if (name === undefined) return malformed('a part has no name');
+    if (/(?:^|;)\s*filename\*?=/i.test(disposition)) {
+      issues.push({ field: name, message: 'file uploads are not accepted' });
+      continue;
+    }
+    entries.push([name, segment.slice(headerEnd + 4, -2)]);
+  }
+  return entries;
+}
+
 const PAYLOAD_SHAPE = 'must be an object, URLSearchParams, a query string or a form/JSON body';
 
 function entriesOfText(
   text: string,
   issues: WebhookIssue[],
-  format: 'json' | 'form' | 'sniff',
+  format: TextFormat,
   charset: Charset,
 ): Entries | undefined {
+  if (typeof format === 'object') {
+    if (text.trim() === '') {
+      issues.push({ field: 'payload', message: 'is empty' });
+      return undefined;
+    }
+    return parseMultipart(text, format.multipart, issues);
+  }
   const trimmed = text.trim();
   if (trimmed === '') {
     issues.push({ field: 'payload', message: 'is empty' });
@@ -152,7 +200,7 @@ function entriesOfText(
 function entriesOf(
   input: unknown,
   issues: WebhookIssue[],
-  format: 'json' | 'form' | 'sniff',
+  format: TextFormat,
   charset: Charset,
 ): Entries | undefined {
   if (input === undefined || input === null) {
@@ -193,7 +241,7 @@ function entriesOf(
  */
 export function flatten(
   input: unknown,
-  format: 'json' | 'form' | 'sniff' = 'sniff',
+  format: TextFormat = 'sniff',
   charset: Charset = 'utf-8',
 ): FlatPayload {
   const issues: WebhookIssue[] = [];

@@ -30,6 +30,10 @@ interface Case {
   handleOnly?: unknown;
 }
 
+const multipart = (o: Record<string, string>) =>
+  Object.entries(o)
+    .map(([k, v]) => `--b\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`)
+    .join('');
 const deep = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
 
 const cases: Case[] = [
@@ -372,11 +376,46 @@ const cases: Case[] = [
     status: 415,
   },
   {
-    name: 'multipart body',
+    name: 'multipart/mixed body',
     url: DLR,
-    headers: { 'content-type': 'multipart/form-data; boundary=x' },
+    headers: { 'content-type': 'multipart/mixed; boundary=x' },
     body: '--x\r\n\r\n--x--',
     status: 415,
+  },
+  {
+    name: 'multipart without boundary',
+    url: DLR,
+    headers: { 'content-type': 'multipart/form-data' },
+    body: '--x\r\n\r\n--x--',
+    status: 400,
+  },
+  {
+    name: 'multipart without closing boundary',
+    url: DLR,
+    headers: { 'content-type': 'multipart/form-data; boundary=b' },
+    body: '--b\r\nContent-Disposition: form-data; name="messageId"\r\n\r\n1\r\n',
+    status: 400,
+  },
+  {
+    name: 'multipart part without a name',
+    url: DLR,
+    headers: { 'content-type': 'multipart/form-data; boundary=b' },
+    body: '--b\r\nContent-Disposition: form-data\r\n\r\n1\r\n--b--\r\n',
+    status: 400,
+  },
+  {
+    name: 'multipart file upload',
+    url: DLR,
+    headers: { 'content-type': 'multipart/form-data; boundary=b' },
+    body: `${multipart(receipt)}--b\r\nContent-Disposition: form-data; name="f"; filename="x.php"\r\n\r\n<?php ?>\r\n--b--\r\n`,
+    status: 400,
+  },
+  {
+    name: 'multipart __proto__ field',
+    url: DLR,
+    headers: { 'content-type': 'multipart/form-data; boundary=b' },
+    body: `${multipart(receipt)}--b\r\nContent-Disposition: form-data; name="__proto__"\r\n\r\nx\r\n--b--\r\n`,
+    status: 400,
   },
   {
     name: 'UTF-16 charset',

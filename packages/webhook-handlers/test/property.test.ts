@@ -236,6 +236,7 @@ describe('handle never answers outside its contract', () => {
           'text/plain',
           'text/xml',
           'application/json; charset=latin1',
+          'multipart/form-data; boundary=x',
         ),
         fc.oneof(fc.constant(undefined), fc.string(), anyInput),
         async (method, url, type, body) => {

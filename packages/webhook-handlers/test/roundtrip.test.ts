@@ -126,6 +126,43 @@ describe('every accepted shape round-trips to the same typed event', () => {
     });
   }
 
+  it('a multipart/form-data body (PHP curl with an array of fields) is read like a form', async () => {
+    receipts.length = 0;
+    replies.length = 0;
+    const payload = forgeDeliveryReceipt({
+      messageId: 'mp-1',
+      status: 'delivered',
+      occurredAt: when,
+    });
+    const data = new FormData();
+    for (const [key, value] of Object.entries(payload)) data.append(key, value);
+    const response = await fetch(
+      `http://127.0.0.1:${server.port}/webhooks/smspartner/dlr?token=${SECRET}`,
+      {
+        method: 'POST',
+        body: data,
+      },
+    );
+    expect(response.status).toBe(200);
+    expect(typed(receipts[0] as DeliveryReceipt)).toEqual(typed(parseDeliveryReceipt(payload)));
+
+    const reply = new FormData();
+    for (const [key, value] of Object.entries(
+      forgeInboundMessage({ messageId: 'mp-2', text: 'Ligne 1\r\nLigne 2 — é' }),
+    )) {
+      reply.append(key, value);
+    }
+    const answer = await fetch(
+      `http://127.0.0.1:${server.port}/webhooks/smspartner/replies?token=${SECRET}`,
+      {
+        method: 'POST',
+        body: reply,
+      },
+    );
+    expect(answer.status).toBe(200);
+    expect(replies[0]?.text).toBe('Ligne 1\r\nLigne 2 — é');
+  });
+
   it('an ISO-8859-1 form body is decoded', async () => {
     replies.length = 0;
     const body = Buffer.from(
