@@ -1,7 +1,13 @@
 export { type ClientSendParams, createClient, SmsPartnerClient } from './client.js';
 export * from './errors.js';
 export { type ErrorHttpBody, errorToHttp } from './http.js';
-export { detectOptOut, foldKeyword, isOptOutText, OPT_OUT_KEYWORDS } from './opt-out.js';
+export {
+  detectOptOut,
+  foldKeyword,
+  isOptOutText,
+  OPT_OUT_KEYWORDS,
+  replyKeyword,
+} from './opt-out.js';
 export {
   MAX_RESPONSE_BYTES,
   type ParseOptions,

@@ -59,3 +59,9 @@ export function detectOptOut(
 export function isOptOutText(text: string, keywords?: readonly string[]): boolean {
   return detectOptOut(text, keywords) !== undefined;
 }
+
+/** Vonage's notion of a reply keyword: the first word of the text, upper-cased (≤ 160 chars). */
+export function replyKeyword(text: string): string | undefined {
+  const word = text.trim().split(/\s+/, 1)[0];
+  return word ? word.slice(0, 160).toUpperCase() : undefined;
+}

@@ -5,6 +5,7 @@ import {
   normalizePhoneNumber,
   PROVIDER_ERROR_MEANINGS,
   parseProviderDate,
+  replyKeyword,
   SMS_PARTNER_MAX_PARTS,
   SmsPartnerValidationError,
   tagSchema,
@@ -659,7 +660,7 @@ export class SandboxEngine {
     }
     const split = countSegments(text, { replacements: 'none' });
     const parts = split.segments > 1 ? split.parts : [text];
-    const keyword = (text.trim().split(/\s+/)[0] ?? '').toUpperCase();
+    const keyword = replyKeyword(text) ?? '';
     const timestamp = formatProviderDateTime(this.options.now());
     const concatRef = parts.length > 1 ? String(this.nextConcatRef++) : undefined;
     const payloads = parts.map((part, index) => ({

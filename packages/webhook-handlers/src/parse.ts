@@ -2,7 +2,7 @@ import { normalizeDeliveryStatus, parseProviderDate } from '@smspartner-kit/core
 import { z } from 'zod';
 import { type WebhookIssue, WebhookPayloadError } from './errors.js';
 import { type Charset, type FlatPayload, flatten } from './input.js';
-import { detectOptOut, firstWord } from './opt-out.js';
+import { detectOptOut, replyKeyword } from './opt-out.js';
 import { deliveryReceiptFieldsSchema, inboundMessageFieldsSchema } from './schemas.js';
 import type { DeliveryReceipt, InboundMessage, ParseOptions } from './types.js';
 
@@ -149,7 +149,7 @@ export function inboundFromFlat(flat: FlatPayload, options: ParseOptions = {}): 
     isOptOut: false,
     raw: flat.raw,
   };
-  const keyword = fields.keyword || firstWord(text);
+  const keyword = fields.keyword || replyKeyword(text);
   if (keyword) message.keyword = keyword;
   const receivedAt = providerDate(
     fields.receivedAt,

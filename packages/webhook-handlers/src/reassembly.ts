@@ -1,4 +1,4 @@
-import { detectOptOut, firstWord } from './opt-out.js';
+import { detectOptOut, replyKeyword } from './opt-out.js';
 import type { InboundMessage, Logger } from './types.js';
 
 export interface ReassemblyOptions {
@@ -167,7 +167,7 @@ export function assemble(
     raw: first.raw,
     parts,
   };
-  const keyword = parts.find((part) => part.concat?.part === 1)?.keyword ?? firstWord(text);
+  const keyword = parts.find((part) => part.concat?.part === 1)?.keyword ?? replyKeyword(text);
   if (keyword) message.keyword = keyword;
   if (first.receivedAt) message.receivedAt = first.receivedAt;
   if (first.concat) {
