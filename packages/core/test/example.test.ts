@@ -56,3 +56,10 @@ it('the README shows examples/send.ts verbatim (minus its first comment line)', 
   expect(code.length).toBeGreaterThan(500);
   expect(readme).toContain(code);
 });
+
+it('the root README shows the same example verbatim', () => {
+  const example = readFileSync(new URL('../examples/send.ts', import.meta.url), 'utf8');
+  const rootReadme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+  const code = example.split('\n').slice(1).join('\n').trim();
+  expect(rootReadme).toContain(code);
+});
