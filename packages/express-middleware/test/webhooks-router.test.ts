@@ -309,9 +309,16 @@ const BAD_INPUT: Case[] = [
     status: 415,
   },
   {
-    name: 'multipart body',
+    name: 'multipart part without a name',
     url: DLR,
     headers: { 'content-type': 'multipart/form-data; boundary=x' },
+    body: '--x\r\n\r\n--x--',
+    status: 400,
+  },
+  {
+    name: 'multipart/mixed body',
+    url: DLR,
+    headers: { 'content-type': 'multipart/mixed; boundary=x' },
     body: '--x\r\n\r\n--x--',
     status: 415,
   },
