@@ -68,17 +68,71 @@ function offsetAt(epochMs: number, timeZone: string): number {
  * Wall time in `timeZone` → instant. Like Temporal's `disambiguation: 'compatible'`: in a
  * fall-back overlap (02:30 happens twice) the earlier instant; in a spring-forward gap (02:30
  * never happens) the time is moved forward by the gap (→ 03:30 summer time).
+ *
+ * The reference reading: four Intl calls (tens of µs). `zonedWallTimeToDate` gives the same
+ * answer from a per-zone cache of wall-clock hours, and falls back to this one where an hour
+ * holds a transition.
  */
-export function zonedWallTimeToDate(wall: WallTime, timeZone: string): Date {
-  const asUtc = wallAsUtc(wall);
-  const day = 86_400_000;
-  const before = offsetAt(asUtc - day, timeZone);
-  const after = offsetAt(asUtc + day, timeZone);
+export function zonedWallTimeToDateSlow(wall: WallTime, timeZone: string): Date {
+  return new Date(slowInstant(wallAsUtc(wall), timeZone));
+}
+
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+const LAST_SECOND_MS = HOUR_MS - 1000;
+
+/** `asUtc` is the wall time read as if it were UTC; the result is the instant it denotes. */
+function slowInstant(asUtc: number, timeZone: string): number {
+  const before = offsetAt(asUtc - DAY_MS, timeZone);
+  const after = offsetAt(asUtc + DAY_MS, timeZone);
   const matches = [asUtc - before, asUtc - after]
     .filter((t) => wallAsUtc(wallTimeIn(t, timeZone)) === asUtc)
     .sort((a, b) => a - b);
   // No match: a gap. Reading the wall time with the offset in force before the gap moves it forward.
-  return new Date(matches[0] ?? asUtc - before);
+  return matches[0] ?? asUtc - before;
+}
+
+/** Marks a wall-clock hour that holds a transition (or an odd offset): read it the slow way. */
+const IRREGULAR = Number.NaN;
+const HOUR_CACHE_SIZE = 4096;
+/** Per zone: wall-clock hour (ms since epoch, read as UTC) → the offset every second of it has. */
+const hourOffsets = new Map<string, Map<number, number>>();
+
+/**
+ * The offset shared by every second of the wall-clock hour starting at `hourStart`, or NaN when
+ * there is none. An hour qualifies when the offset at the instants of its first and last second
+ * is the same and the reference reading agrees at both ends: the zone's offset is then constant
+ * over the hour of instants it maps to (no zone changes offset twice within an hour), so every
+ * wall time in it has exactly that one reading — a gap or an overlap touching the hour fails
+ * the check.
+ */
+function hourOffset(hourStart: number, timeZone: string): number {
+  let zone = hourOffsets.get(timeZone);
+  if (!zone) {
+    zone = new Map();
+    hourOffsets.set(timeZone, zone);
+  }
+  let offset = zone.get(hourStart);
+  if (offset === undefined) {
+    const first = slowInstant(hourStart, timeZone);
+    const candidate = hourStart - first;
+    const last = hourStart + LAST_SECOND_MS;
+    const regular =
+      offsetAt(first, timeZone) === candidate &&
+      offsetAt(last - candidate, timeZone) === candidate &&
+      slowInstant(last, timeZone) === last - candidate;
+    offset = regular ? candidate : IRREGULAR;
+    if (zone.size >= HOUR_CACHE_SIZE) zone.clear();
+    zone.set(hourStart, offset);
+  }
+  return offset;
+}
+
+/** Same answer as `zonedWallTimeToDateSlow`; Intl is consulted once per zone and wall-clock hour. */
+export function zonedWallTimeToDate(wall: WallTime, timeZone: string): Date {
+  const asUtc = wallAsUtc(wall);
+  const offset = hourOffset(Math.floor(asUtc / HOUR_MS) * HOUR_MS, timeZone);
+  return new Date(Number.isNaN(offset) ? slowInstant(asUtc, timeZone) : asUtc - offset);
 }
 
 function validWall(w: WallTime): boolean {
