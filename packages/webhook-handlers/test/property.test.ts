@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import {
   createWebhooks,
   detectOptOut,
+  forgeDeliveryReceipt,
+  forgeInboundMessage,
   MESSAGE_ID_PATTERN,
   MemoryWebhookStore,
   OPT_OUT_KEYWORDS,
@@ -101,6 +103,10 @@ const anyInput = fc.oneof(
       .join('&'),
   ),
   fc.uint8Array().map((bytes) => Buffer.from(bytes)),
+  // Valid payloads with random extra fields, so both success paths are always exercised.
+  fc
+    .tuple(fc.constantFrom(forgeDeliveryReceipt(), forgeInboundMessage()), payloads)
+    .map(([valid, noise]) => ({ ...noise, ...valid })),
 );
 
 describe('parsers never do anything but return a typed event or throw WebhookPayloadError', () => {
