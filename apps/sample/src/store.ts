@@ -1,16 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
+import type { DeliveryStatus } from '@smspartner-kit/core';
 
 /** Our own status before any receipt, then the normalised delivery statuses of core. */
-export type MessageStatus =
-  | 'sent'
-  | 'delivered'
-  | 'not_delivered'
-  | 'waiting'
-  | 'expired'
-  | 'rejected'
-  | 'failed'
-  | 'unknown';
+export type MessageStatus = 'sent' | DeliveryStatus;
 
 export interface StoredMessage {
   messageId: string;

@@ -1,35 +1,11 @@
 import { countSegments } from '@smspartner-kit/core/segments';
+import type { StoredMessage, StoredOptOut, StoredReply } from '../store.js';
 import { highlightHtml, highlightsFor } from './highlight.js';
 
-interface Message {
-  messageId: string;
-  to: string;
-  text: string;
-  tag: string | null;
-  encoding: string;
-  predictedSegments: number;
-  nbSms: number;
-  cost: number;
-  currency: string;
-  status: string;
-  providerStatus: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-interface Reply {
-  id: string;
-  from: string;
-  text: string;
-  parts: number;
-  isOptOut: boolean;
-  incomplete: boolean;
-  receivedAt: string;
-}
-interface OptOut {
-  phoneNumber: string;
-  keyword: string;
-  receivedAt: string;
-}
+// The API answers with the store's rows as JSON (type-only import: nothing of the store is bundled).
+type Message = Omit<StoredMessage, 'from' | 'scheduledAt'>;
+type Reply = StoredReply;
+type OptOut = StoredOptOut;
 interface Issue {
   field: string;
   message: string;
