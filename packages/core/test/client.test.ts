@@ -33,7 +33,7 @@ beforeEach(async () => {
   client = createClient({
     apiKey: API_KEY,
     baseUrl: provider.baseUrl,
-    timeoutMs: 400,
+    timeoutMs: 1_500, // short enough for the hang cases, long enough for a loaded CI machine
     retry: RETRY,
     from: '33700000000',
     userAgent: 'tests/1.0',
@@ -147,7 +147,7 @@ describe('send', () => {
     const error = (await rejection(client.send(SEND))) as SmsPartnerOutcomeUnknownError;
     expect(error).toBeInstanceOf(SmsPartnerOutcomeUnknownError);
     expect(error).toMatchObject({ tag: 'otp', to: '33612345678' });
-    expect(error.message).toContain('400 ms');
+    expect(error.message).toContain('1500 ms');
     expect(provider.requests).toHaveLength(1);
     expect(errorToHttp(error)).toMatchObject({ status: 504, body: { tag: 'otp' } });
   });
@@ -281,7 +281,7 @@ describe('read-only calls', () => {
     provider.answer(hang);
     const error = (await rejection(client.getCredits())) as SmsPartnerConnectionError;
     expect(error).toBeInstanceOf(SmsPartnerConnectionError);
-    expect(error.message).toContain('no answer within 400 ms');
+    expect(error.message).toContain('no answer within 1500 ms');
     expect(provider.requests).toHaveLength(3);
   });
 
