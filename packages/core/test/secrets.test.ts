@@ -59,7 +59,7 @@ beforeAll(async () => {
   const client = createClient({
     apiKey: KEY,
     baseUrl: provider.baseUrl,
-    timeoutMs: 300,
+    timeoutMs: 1_500,
     retry: { retries: 1, minDelayMs: 1 },
   });
 

@@ -41,7 +41,7 @@ describe('e2e: Express app + core client + sandbox + webhook router', () => {
     app.use(smsPartnerWebhooks(webhooks, { path: '/sms' })); // before the parsers, as the README advises
     app.use(express.json());
     app.use(
-      smsPartner({ apiKey: API_KEY, baseUrl: sandbox.baseUrl, from: FROM, timeoutMs: 1_000 }),
+      smsPartner({ apiKey: API_KEY, baseUrl: sandbox.baseUrl, from: FROM, timeoutMs: 2_000 }),
     );
     // Rejections handed to next() explicitly: this file also runs on Express 4, which does not.
     app.post('/send', (req, res, next) => {

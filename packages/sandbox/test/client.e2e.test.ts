@@ -298,12 +298,12 @@ describe('fault injection and the client’s reaction', () => {
   it.each([
     ['timeout', {}],
     ['reset', {}],
-    ['slow', { delayMs: 1_000 }],
+    ['slow', { delayMs: 4_000 }],
   ] as const)(
     '%s on send → SmsPartnerOutcomeUnknownError, exactly one message recorded, no resend',
     async (type, extra) => {
       sandbox.injectFault({ type, count: 1, ...extra });
-      const error = await rejection(sendOnce(client({ timeoutMs: 300 })));
+      const error = await rejection(sendOnce(client({ timeoutMs: 1_500 })));
       expect(error).toBeInstanceOf(SmsPartnerOutcomeUnknownError);
       expect(error).toMatchObject({ tag: 'order-42', to: TO });
       const messages = sandbox.messages();
@@ -359,7 +359,7 @@ describe('fault injection and the client’s reaction', () => {
     ['reset', {}],
   ] as const)('%s twice on a read → retried, then succeeds', async (type, extra) => {
     sandbox.injectFault({ type, count: 2, ...extra });
-    const credits = await client({ timeoutMs: 300 }).getCredits();
+    const credits = await client({ timeoutMs: 1_500 }).getCredits();
     expect(credits.creditSms).toBe(50);
     expect(sandbox.pendingFaults()).toEqual([]);
   });
