@@ -1,18 +1,8 @@
-import {
-  createServer,
-  type IncomingMessage,
-  request,
-  type Server,
-  type ServerResponse,
-} from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type RawHttpResponse, sendRawRequest } from '../src/testing/index.js';
 
-export interface RawResponse {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  text: string;
-  json: Record<string, unknown> | undefined;
-}
+export type RawResponse = RawHttpResponse;
 
 export async function listen(
   handler: (req: IncomingMessage, res: ServerResponse) => void,
@@ -31,54 +21,19 @@ export async function listen(
   };
 }
 
-/** Sends exactly these bytes (no client-side normalisation) and resolves on the response, even if the server closes early. */
+/** The conformance kit's raw sender, addressed by loopback port as these tests do. */
 export function rawRequest(
   port: number,
   init: {
     method: string;
     path: string;
     headers?: Record<string, string>;
-    body?: string | Buffer;
+    body?: string | Uint8Array;
     chunked?: boolean;
   },
 ): Promise<RawResponse> {
-  return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = { connection: 'close', ...init.headers };
-    if (init.body !== undefined && !init.chunked && headers['content-length'] === undefined) {
-      headers['content-length'] = String(Buffer.byteLength(init.body));
-    }
-    let answered = false;
-    const req = request(
-      { host: '127.0.0.1', port, method: init.method, path: init.path, headers },
-      (res) => {
-        answered = true;
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let json: Record<string, unknown> | undefined;
-          try {
-            json = JSON.parse(text) as Record<string, unknown>;
-          } catch {
-            json = undefined;
-          }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
-        });
-        res.on('error', reject);
-      },
-    );
-    req.on('error', (error) => {
-      // The server may close while we still write an oversized body; its answer is what counts.
-      if (!answered) setTimeout(() => (answered ? undefined : reject(error)), 200);
-    });
-    if (init.body !== undefined) {
-      if (init.chunked) {
-        const body = Buffer.isBuffer(init.body) ? init.body : Buffer.from(init.body);
-        for (let i = 0; i < body.length; i += 8192) req.write(body.subarray(i, i + 8192));
-        req.end();
-      } else req.end(init.body);
-    } else req.end();
-  });
+  const { path, chunked, ...request } = init;
+  return sendRawRequest(`http://127.0.0.1:${port}`, { ...request, url: path }, { chunked });
 }
 
 export function deferred<T = void>() {
