@@ -1,5 +1,6 @@
-import { createServer, request as httpRequest } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type RawHttpResponse, sendRawRequest } from '@smspartner-kit/webhooks/testing';
 import type { Express } from 'express';
 
 export interface Listening {
@@ -30,67 +31,21 @@ export function listen(app: Express): Promise<Listening> {
   });
 }
 
-export interface RawResponse {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  text: string;
-  json: Record<string, unknown> | undefined;
-}
+export type RawResponse = RawHttpResponse;
 
-/**
- * Sends exactly these bytes with node:http (no client-side normalisation; optionally chunked,
- * without content-length) and resolves on the answer, even if the server closes while we write.
- */
+/** The webhooks conformance kit's raw sender (exact bytes, optionally chunked), by base URL and path. */
 export function rawRequest(
   baseUrl: string,
   init: {
     method: string;
     path: string;
-    headers?: Record<string, string>;
-    body?: string | Buffer;
+    headers?: Readonly<Record<string, string>>;
+    body?: string | Uint8Array;
     chunked?: boolean;
   },
 ): Promise<RawResponse> {
-  const { hostname, port } = new URL(baseUrl);
-  return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = { connection: 'close', ...init.headers };
-    if (init.body !== undefined && !init.chunked) {
-      headers['content-length'] = String(Buffer.byteLength(init.body));
-    }
-    let answered = false;
-    const req = httpRequest(
-      { host: hostname, port, method: init.method, path: init.path, headers },
-      (res) => {
-        answered = true;
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let json: Record<string, unknown> | undefined;
-          try {
-            json = JSON.parse(text) as Record<string, unknown>;
-          } catch {
-            json = undefined;
-          }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
-        });
-        res.on('error', reject);
-      },
-    );
-    req.on('error', (error) => {
-      // The server may answer and close while an oversized body is still being written.
-      if (!answered) setTimeout(() => (answered ? undefined : reject(error)), 200);
-    });
-    if (init.body === undefined) {
-      req.end();
-    } else if (init.chunked) {
-      const body = Buffer.isBuffer(init.body) ? init.body : Buffer.from(init.body);
-      for (let i = 0; i < body.length; i += 8192) req.write(body.subarray(i, i + 8192));
-      req.end();
-    } else {
-      req.end(init.body);
-    }
-  });
+  const { path, chunked, ...request } = init;
+  return sendRawRequest(baseUrl, { ...request, url: path }, { chunked });
 }
 
 /** A loopback server whose URL is known before the app exists (apps that need their public URL). */
