@@ -107,18 +107,29 @@ export function preflight(
 function tokensIn(query: string): string[] {
   const tokens: string[] = [];
   if (!query.includes('token')) return tokens;
-  for (const pair of query.split('&')) {
-    if (pair === 'token') tokens.push('');
-    else if (pair.startsWith('token=')) {
-      const value = pair.slice(6).replaceAll('+', ' ');
-      try {
-        tokens.push(decodeURIComponent(value));
-      } catch {
-        tokens.push(value); // malformed encoding: compared as is, so it simply does not match
+  let from = 0;
+  while (from <= query.length) {
+    let to = query.indexOf('&', from);
+    if (to === -1) to = query.length;
+    if (query.startsWith('token', from)) {
+      if (to === from + 5) tokens.push('');
+      else if (query.charCodeAt(from + 5) === 0x3d /* = */) {
+        tokens.push(decodeToken(query.slice(from + 6, to)));
       }
     }
+    from = to + 1;
   }
   return tokens;
+}
+
+function decodeToken(text: string): string {
+  if (!text.includes('%') && !text.includes('+')) return text;
+  const value = text.replaceAll('+', ' ');
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value; // malformed encoding: compared as is, so it simply does not match
+  }
 }
 
 export function headerValue(
@@ -249,12 +260,14 @@ export async function handleRequest(ctx: HttpContext, req: HandleRequest): Promi
 export function handleRequestNow(
   ctx: HttpContext,
   req: HandleRequest,
+  checked?: Preflight,
 ): HandleResponse | Promise<HandleResponse> {
   try {
     if (typeof req !== 'object' || req === null) {
       return jsonResponse(400, { error: 'bad_request', message: 'no request' });
     }
-    const pre = preflight(ctx, req.method, req.url);
+    // `checked`: the middleware already ran the preflight of this very request (one token digest).
+    const pre = checked ?? preflight(ctx, req.method, req.url);
     if ('status' in pre) return pre;
     const flat = readPayload(ctx, pre, req.headers, req.body);
     if ('status' in flat) return flat;

@@ -7,6 +7,7 @@ import {
   headerValue,
   isPromiseLike,
   jsonResponse,
+  type Preflight,
   preflight,
   tooLarge,
 } from './http.js';
@@ -131,12 +132,14 @@ export function createNodeMiddleware(
     };
 
     // Path, method and token first: an unauthenticated body is never read.
+    let checked: Preflight | undefined;
     if (context) {
       const pre = preflight(context, req.method, url);
       if ('status' in pre) {
         respond(pre, pre.status !== 405 && req.method !== 'GET' && !req.readableEnded);
         return;
       }
+      checked = pre;
     } else if (req.method !== 'GET' && req.method !== 'POST') {
       respond(
         jsonResponse(
@@ -153,7 +156,7 @@ export function createNodeMiddleware(
       const request = { method: req.method ?? 'GET', url, headers: req.headers, body };
       let response: HandleResponse | Promise<HandleResponse>;
       try {
-        response = context ? handleRequestNow(context, request) : webhooks.handle(request);
+        response = context ? handleRequestNow(context, request, checked) : webhooks.handle(request);
       } catch (error) {
         fail(error);
         return;

@@ -82,28 +82,12 @@ function validate<T>(schema: z.ZodType<T>, picked: Picked, issues: WebhookIssue[
   return undefined;
 }
 
-/**
- * Memo of core's `parseProviderDate` (which stays the one reading of provider dates): it costs
- * tens of µs (Intl time-zone arithmetic), and under load many callbacks carry the same second.
- * Bounded; cleared when full. Each call gets its own Date (callers may mutate theirs).
- */
-const DATE_MEMO_SIZE = 2048;
-const dateMemo = new Map<string, number | null>();
-
 function providerDate(
   value: string | number | undefined,
   timeZone: string | undefined,
   hint?: 'scts',
 ): Date | undefined {
-  if (value === undefined) return undefined;
-  const key = `${timeZone ?? ''}|${hint ?? ''}|${typeof value}|${value}`;
-  let epochMs = dateMemo.get(key);
-  if (epochMs === undefined) {
-    epochMs = parseProviderDate(value, timeZone, hint)?.getTime() ?? null;
-    if (dateMemo.size >= DATE_MEMO_SIZE) dateMemo.clear();
-    dateMemo.set(key, epochMs);
-  }
-  return epochMs === null ? undefined : new Date(epochMs);
+  return value === undefined ? undefined : parseProviderDate(value, timeZone, hint);
 }
 
 function fail(issues: WebhookIssue[]): never {

@@ -32,6 +32,11 @@ export class MemoryWebhookStore implements WebhookStore {
   private newest = NONE;
   private free: number[] = [];
   private used = 0;
+  /**
+   * The key of the last `get` that found nothing, until the next insertion: the usual `get`
+   * (miss) then `set` of one callback then costs one fewer lookup in a map of 100,000 keys.
+   */
+  private lastMiss: string | undefined;
 
   constructor(options: { maxEntries?: number } = {}) {
     this.maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
@@ -43,9 +48,13 @@ export class MemoryWebhookStore implements WebhookStore {
 
   get(key: string): string | undefined {
     const slot = this.index.get(key);
-    if (slot === undefined) return undefined;
+    if (slot === undefined) {
+      this.lastMiss = key;
+      return undefined;
+    }
     if ((this.expires[slot] as number) <= Date.now()) {
       this.remove(slot);
+      this.lastMiss = key;
       return undefined;
     }
     this.touch(slot);
@@ -54,7 +63,9 @@ export class MemoryWebhookStore implements WebhookStore {
 
   set(key: string, value: string, ttlMs: number): void {
     const expiresAt = Date.now() + ttlMs;
-    const existing = this.index.get(key);
+    // Only `set` inserts, and it clears `lastMiss`: a key equal to it is still absent.
+    const existing = key === this.lastMiss ? undefined : this.index.get(key);
+    this.lastMiss = undefined;
     if (existing !== undefined) {
       this.values[existing] = value;
       this.expires[existing] = expiresAt;
@@ -76,6 +87,7 @@ export class MemoryWebhookStore implements WebhookStore {
   }
 
   clear(): void {
+    this.lastMiss = undefined;
     this.index.clear();
     this.keys = [];
     this.values = [];
