@@ -150,8 +150,25 @@ export function headerValue(
   return typeof value === 'string' ? value : undefined;
 }
 
-function contentType(header: string | undefined): { format?: TextFormat; charset?: Charset } {
-  if (!header) return { format: 'sniff', charset: 'utf-8' };
+type ContentType = { readonly format?: TextFormat; readonly charset?: Charset };
+
+const NO_CONTENT_TYPE: ContentType = { format: 'sniff', charset: 'utf-8' };
+/** Content-Type values repeat on every callback: their readings are memoised (bounded). */
+const contentTypes = new Map<string, ContentType>();
+
+function contentType(header: string | undefined): ContentType {
+  if (!header) return NO_CONTENT_TYPE;
+  if (header.length > 128) return readContentType(header); // e.g. long multipart boundaries
+  let known = contentTypes.get(header);
+  if (!known) {
+    known = readContentType(header);
+    if (contentTypes.size >= 256) contentTypes.clear();
+    contentTypes.set(header, known);
+  }
+  return known;
+}
+
+function readContentType(header: string): ContentType {
   const [typePart = '', ...params] = header.split(';');
   const type = typePart.trim().toLowerCase();
   let charset: Charset | undefined = 'utf-8';

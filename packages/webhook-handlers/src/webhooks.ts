@@ -151,21 +151,24 @@ export function createWebhooks(options: WebhooksOptions): WebhooksInstance {
     const settled: (Promise<unknown> | SyncFailure | undefined)[] = [];
     let async = false;
     let failed = false;
-    const start = (handler: (arg: never) => unknown, arg: unknown) => {
-      try {
-        const result = handler(arg as never);
-        if (isPromise(result)) {
-          async = true;
-          settled.push(result);
-        } else settled.push(undefined);
-      } catch (error) {
-        failed = true;
-        settled.push(new SyncFailure(error));
-      }
-    };
+    // Plain loops (no closure per callback): handlers of each event, then the onAny handlers.
     for (const event of events) {
-      for (const handler of handlers[event.name]) start(handler, event.payload);
-      for (const handler of anyHandlers) start(handler, event);
+      for (let pass = 0; pass < 2; pass++) {
+        const set: Set<AnyHandler> = pass === 0 ? handlers[event.name] : anyHandlers;
+        const arg = pass === 0 ? event.payload : event;
+        for (const handler of set) {
+          try {
+            const result = (handler as (arg: unknown) => unknown)(arg);
+            if (isPromise(result)) {
+              async = true;
+              settled.push(result);
+            } else settled.push(undefined);
+          } catch (error) {
+            failed = true;
+            settled.push(new SyncFailure(error));
+          }
+        }
+      }
     }
     const primary = events[0] as WebhookEvent;
     if (settled.length === 0) {
@@ -250,18 +253,19 @@ export function createWebhooks(options: WebhooksOptions): WebhooksInstance {
     }
   }
 
+  function storeReadFailed(error: unknown): undefined {
+    // Better a duplicate than a loss: an unreachable store lets the callback through.
+    logger.error?.('dedupe store get failed; dispatching anyway', { error: describe(error) });
+    return undefined;
+  }
+
   function storeRead(key: string): MaybePromise<string | undefined | null> {
     if (!config.dedupe) return undefined;
-    const onError = (error: unknown) => {
-      // Better a duplicate than a loss: an unreachable store lets the callback through.
-      logger.error?.('dedupe store get failed; dispatching anyway', { error: describe(error) });
-      return undefined;
-    };
     try {
       const value = config.dedupe.store.get(key);
-      return isPromise(value) ? value.catch(onError) : value;
+      return isPromise(value) ? value.catch(storeReadFailed) : value;
     } catch (error) {
-      return onError(error);
+      return storeReadFailed(error);
     }
   }
 
