@@ -43,4 +43,10 @@ export {
 } from './schemas.js';
 export * from './segments/index.js';
 export { DELIVERY_STATUSES, type DeliveryStatus, normalizeDeliveryStatus } from './status.js';
-export { PROVIDER_TIME_ZONE, parseProviderDate, toProviderSchedule } from './time.js';
+export {
+  formatProviderDate,
+  formatScts,
+  PROVIDER_TIME_ZONE,
+  parseProviderDate,
+  toProviderSchedule,
+} from './time.js';

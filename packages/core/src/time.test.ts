@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SmsPartnerConfigError } from './errors.js';
 import {
+  formatProviderDate,
+  formatScts,
   parseProviderDate,
   toProviderSchedule,
   wallTimeIn,
@@ -252,5 +254,28 @@ describe('zonedWallTimeToDate (cached per wall-clock hour)', () => {
     for (const night of [Date.UTC(2026, 2, 29), Date.UTC(2026, 9, 25)]) {
       for (let t = night; t < night + 5 * 3_600_000; t += 7000) same(wallOf(t), 'Europe/Paris');
     }
+  });
+});
+
+describe('formatProviderDate / formatScts', () => {
+  it('formats Paris wall time and round-trips through parseProviderDate to the second', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2099, 0, 1) }), (ms) => {
+        const whole = Math.floor(ms / 1000) * 1000;
+        const text = formatProviderDate(whole);
+        expect(text).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+        // In the autumn overlap the wall time is ambiguous and reads back as the earlier instant.
+        const back = parseProviderDate(text)!.getTime();
+        expect(back === whole || back === whole - 3_600_000).toBe(true);
+      }),
+    );
+  });
+
+  it('writes the documented examples', () => {
+    const summer = Date.UTC(2016, 2, 30, 7, 51, 46); // 09:51:46 in Paris (UTC+2)
+    expect(formatProviderDate(new Date(summer))).toBe('2016-03-30 09:51:46');
+    expect(formatScts(summer)).toBe('1603300951');
+    expect(formatProviderDate(Date.UTC(2024, 0, 5, 23, 4, 5))).toBe('2024-01-06 00:04:05');
+    expect(formatProviderDate(Date.UTC(2024, 0, 5, 23, 4, 5), 'UTC')).toBe('2024-01-05 23:04:05');
   });
 });

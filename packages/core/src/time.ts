@@ -255,3 +255,15 @@ export function describeParisTime(date: Date): string {
   const s = toProviderSchedule(date);
   return `${s.scheduledDeliveryDate} ${pad(s.time)}:${pad(s.minute)} Europe/Paris (${date.toISOString()})`;
 }
+
+/** `'YYYY-MM-DD HH:MM:SS'` in `timeZone`: the provider's date format (the reverse of parseProviderDate). */
+export function formatProviderDate(date: Date | number, timeZone = PROVIDER_TIME_ZONE): string {
+  const w = wallTimeIn(typeof date === 'number' ? date : date.getTime(), timeZone);
+  return `${w.year}-${pad(w.month)}-${pad(w.day)} ${pad(w.hour)}:${pad(w.minute)}:${pad(w.second)}`;
+}
+
+/** Vonage's `scts`: `'YYMMDDhhmm'` in `timeZone`. */
+export function formatScts(date: Date | number, timeZone = PROVIDER_TIME_ZONE): string {
+  const w = wallTimeIn(typeof date === 'number' ? date : date.getTime(), timeZone);
+  return `${pad(w.year % 100)}${pad(w.month)}${pad(w.day)}${pad(w.hour)}${pad(w.minute)}`;
+}

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import {
   countSegments,
+  formatProviderDate,
+  formatScts,
   isOptOutText,
   normalizePhoneNumber,
   PROVIDER_ERROR_MEANINGS,
@@ -21,7 +23,6 @@ import {
   replyInputSchema,
   zodIssues,
 } from './schemas.js';
-import { formatProviderDateTime, formatScts } from './time.js';
 import { Timers } from './timers.js';
 import type {
   CallbackAttempt,
@@ -406,7 +407,7 @@ export class SandboxEngine {
         number: found.to,
         messageId: String(found.id),
         stopSms: found.isStopSms,
-        date: formatProviderDateTime(state.at),
+        date: formatProviderDate(state.at),
         statut: state.providerStatus,
         cost: found.cost,
         countryCode: countryCodeOf(found.to),
@@ -434,7 +435,7 @@ export class SandboxEngine {
     const data = [...this.stops.values()].map((entry) => ({
       id: entry.id,
       phoneNumber: `+${entry.phoneNumber}`,
-      createdAt: formatProviderDateTime(entry.createdAt.getTime()),
+      createdAt: formatProviderDate(entry.createdAt.getTime()),
     }));
     return { status: 200, answer: { success: true, code: 200, nbData: data.length, data } };
   }
@@ -561,7 +562,7 @@ export class SandboxEngine {
         status: vonage,
         scts: formatScts(at),
         'err-code': status === 'Not delivered' ? '1' : '0',
-        'message-timestamp': formatProviderDateTime(at),
+        'message-timestamp': formatProviderDate(at),
         ...(record.tag ? { 'client-ref': record.tag } : {}),
       };
     }
@@ -569,7 +570,7 @@ export class SandboxEngine {
       messageId: record.id,
       phoneNumber: record.to,
       status,
-      date: formatProviderDateTime(at),
+      date: formatProviderDate(at),
       ...(record.tag ? { tag: record.tag } : {}),
     };
   }
@@ -661,7 +662,7 @@ export class SandboxEngine {
     const split = countSegments(text, { replacements: 'none' });
     const parts = split.segments > 1 ? split.parts : [text];
     const keyword = replyKeyword(text) ?? '';
-    const timestamp = formatProviderDateTime(this.options.now());
+    const timestamp = formatProviderDate(this.options.now());
     const concatRef = parts.length > 1 ? String(this.nextConcatRef++) : undefined;
     const payloads = parts.map((part, index) => ({
       msisdn: from,

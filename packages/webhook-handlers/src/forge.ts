@@ -1,43 +1,11 @@
-import type { DeliveryStatus } from '@smspartner-kit/core';
+import { type DeliveryStatus, formatProviderDate, formatScts } from '@smspartner-kit/core';
 import type { HandleRequest } from './http.js';
 import type { WebhookKind } from './types.js';
 
 /** Test helpers: payloads shaped like the provider's, to post to your app or pass to `receive`. */
 
-const PARIS = 'Europe/Paris';
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function wall(date: Date, timeZone: string): Record<string, string> {
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-GB', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(timeZone, formatter);
-  }
-  const parts: Record<string, string> = {};
-  for (const part of formatter.formatToParts(date)) parts[part.type] = part.value;
-  return parts;
-}
-
-/** `'YYYY-MM-DD HH:MM:SS'` in `timeZone` (the provider's wall clock). */
-export function formatProviderDate(date: Date, timeZone = PARIS): string {
-  const w = wall(date, timeZone);
-  return `${w.year}-${w.month}-${w.day} ${w.hour}:${w.minute}:${w.second}`;
-}
-
-/** Vonage `scts`: `'YYMMDDhhmm'` in `timeZone`. */
-export function formatScts(date: Date, timeZone = PARIS): string {
-  const w = wall(date, timeZone);
-  return `${(w.year ?? '').slice(2)}${w.month}${w.day}${w.hour}${w.minute}`;
-}
+// The provider's date formats live in core (the sandbox writes them with the same functions).
+export { formatProviderDate, formatScts };
 
 const STATUS_API_WORDING: Record<DeliveryStatus, string> = {
   delivered: 'Delivered',
