@@ -76,6 +76,14 @@ const values = fc.oneof(
   fc.constant(null),
   fc.anything(),
 );
+/** String(v), except for values with no string form (null-prototype objects from fc.anything). */
+const asText = (value: unknown): string => {
+  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+};
 const payloads = fc.dictionary(fieldNames, values, { maxKeys: 12 });
 const anyInput = fc.oneof(
   fc.anything({
@@ -94,12 +102,12 @@ const anyInput = fc.oneof(
   payloads.map((p) => JSON.stringify(p)),
   payloads.map((p) => {
     const params = new URLSearchParams();
-    for (const [k, v] of Object.entries(p)) params.append(k, String(v));
+    for (const [k, v] of Object.entries(p)) params.append(k, asText(v));
     return params;
   }),
   payloads.map((p) =>
     Object.entries(p)
-      .map(([k, v]) => `${k}=${String(v)}`)
+      .map(([k, v]) => `${k}=${asText(v)}`)
       .join('&'),
   ),
   fc.uint8Array().map((bytes) => Buffer.from(bytes)),
