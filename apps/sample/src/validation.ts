@@ -1,4 +1,4 @@
-import { SmsPartnerValidationError } from '@smspartner-kit/core';
+import { SmsPartnerValidationError, toFieldIssues } from '@smspartner-kit/core';
 import { z } from 'zod';
 
 /** Parses request input; any problem becomes core's validation error (→ 400 with field issues). */
@@ -6,14 +6,7 @@ export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.ou
   const result = schema.safeParse(input ?? {});
   if (result.success) return result.data;
   throw new SmsPartnerValidationError(
-    result.error.issues.flatMap((issue) =>
-      issue.code === 'unrecognized_keys'
-        ? issue.keys.map((key) => ({
-            field: [...issue.path, key].join('.'),
-            message: 'unknown field',
-          }))
-        : [{ field: issue.path.join('.') || 'body', message: issue.message }],
-    ),
+    toFieldIssues(result.error, schema instanceof z.ZodObject ? Object.keys(schema.shape) : []),
     'Invalid request',
   );
 }

@@ -40,6 +40,7 @@ export {
   scheduledAtSchema,
   sendParamsSchema,
   tagSchema,
+  toFieldIssues,
 } from './schemas.js';
 export * from './segments/index.js';
 export { DELIVERY_STATUSES, type DeliveryStatus, normalizeDeliveryStatus } from './status.js';

@@ -11,18 +11,14 @@ import {
   SMS_PARTNER_MAX_PARTS,
   SmsPartnerValidationError,
   tagSchema,
+  toFieldIssues,
 } from '@smspartner-kit/core';
 import { deliverCallback, type Payload, redactUrl } from './callbacks.js';
 import { SandboxRequestError } from './errors.js';
 import { countryCodeOf, outcomeFor } from './outcomes.js';
 import type { Params } from './params.js';
 import type { Answer } from './render.js';
-import {
-  type ResolvedOptions,
-  receiptShapeSchema,
-  replyInputSchema,
-  zodIssues,
-} from './schemas.js';
+import { type ResolvedOptions, receiptShapeSchema, replyInputSchema } from './schemas.js';
 import { Timers } from './timers.js';
 import type {
   CallbackAttempt,
@@ -615,7 +611,7 @@ export class SandboxEngine {
   async reply(input: ReplyInput): Promise<ReplyResult> {
     const parsed = replyInputSchema.safeParse(input);
     if (!parsed.success) {
-      const issues = zodIssues(parsed.error);
+      const issues = toFieldIssues(parsed.error);
       throw new SandboxRequestError(
         400,
         'validation_error',

@@ -1,4 +1,4 @@
-import { SmsPartnerConfigError } from '@smspartner-kit/core';
+import { type FieldIssue, SmsPartnerConfigError, toFieldIssues } from '@smspartner-kit/core';
 import { z } from 'zod';
 import type { SandboxLogger, SandboxOptions } from './types.js';
 
@@ -63,21 +63,7 @@ export const replyInputSchema = z.strictObject({
   url: z.url({ protocol: /^https?$/ }).optional(),
 });
 
-export interface Issue {
-  field: string;
-  message: string;
-}
-
-export function zodIssues(error: z.ZodError): Issue[] {
-  return error.issues.map((issue) => ({
-    field: issue.path.map(String).join('.') || (unknownKeys(issue) ?? ''),
-    message: issue.message,
-  }));
-}
-
-function unknownKeys(issue: z.core.$ZodIssue): string | undefined {
-  return issue.code === 'unrecognized_keys' ? issue.keys.join(',') : undefined;
-}
+export type Issue = FieldIssue;
 
 export type ResolvedOptions = Required<Omit<SandboxOptions, 'apiKeys' | 'logger'>> & {
   apiKeys: ReadonlySet<string> | undefined;
@@ -88,7 +74,7 @@ export type ResolvedOptions = Required<Omit<SandboxOptions, 'apiKeys' | 'logger'
 export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
   const parsed = sandboxOptionsSchema.safeParse(options);
   if (!parsed.success) {
-    const issues = zodIssues(parsed.error);
+    const issues = toFieldIssues(parsed.error);
     throw new SmsPartnerConfigError(
       `Invalid sandbox options: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`,
       issues,

@@ -1,10 +1,11 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { toFieldIssues } from '@smspartner-kit/core';
 import { type ApiResult, apiError, ENDPOINTS, type Endpoint, SandboxEngine } from './engine.js';
 import { SandboxRequestError } from './errors.js';
 import { Params } from './params.js';
 import { type Format, renderAnswer } from './render.js';
-import { faultSchema, resolveOptions, zodIssues } from './schemas.js';
+import { faultSchema, resolveOptions } from './schemas.js';
 import { Timers } from './timers.js';
 import type { FaultType, Sandbox, SandboxFault, SandboxLogger, SandboxOptions } from './types.js';
 
@@ -130,7 +131,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const injectFault = (fault: SandboxFault): void => {
     const parsed = faultSchema.safeParse(fault);
     if (!parsed.success) {
-      const issues = zodIssues(parsed.error);
+      const issues = toFieldIssues(parsed.error);
       throw new SandboxRequestError(
         400,
         'validation_error',

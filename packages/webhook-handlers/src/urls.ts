@@ -1,4 +1,4 @@
-import { SmsPartnerConfigError } from '@smspartner-kit/core';
+import { SmsPartnerConfigError, toFieldIssues } from '@smspartner-kit/core';
 import { z } from 'zod';
 import { DEFAULT_PATH } from './options.js';
 
@@ -35,13 +35,7 @@ export function callbackUrls(options: CallbackUrlsOptions): {
 } {
   const parsed = callbackUrlsOptionsSchema.safeParse(options);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((issue) => ({
-      field: issue.path.join('.') || 'options',
-      message:
-        issue.code === 'unrecognized_keys'
-          ? `unknown option ${issue.keys.join(', ')}`
-          : issue.message,
-    }));
+    const issues = toFieldIssues(parsed.error, Object.keys(callbackUrlsOptionsSchema.shape));
     throw new SmsPartnerConfigError(
       `Invalid callbackUrls options: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`,
       issues,
