@@ -72,6 +72,22 @@ describe('normalizePhoneNumber', () => {
     );
   });
 
+  it('property: bare international digits (the fast path) read as the general rules read them', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[1-9]\d{6,14}$/), (digits) => {
+        const read = (text: string) => {
+          try {
+            return normalizePhoneNumber(text);
+          } catch (error) {
+            return (error as SmsPartnerValidationError).issues;
+          }
+        };
+        expect(read(digits)).toEqual(read(`+${digits}`)); // '+': the separator-stripping path
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it('property: on any input, returns international digits or throws SmsPartnerValidationError; idempotent', () => {
     fc.assert(
       fc.property(fc.oneof(fc.string(), fc.stringMatching(/^[+0-9 .()-]{0,20}$/)), (input) => {

@@ -11,8 +11,16 @@ import { SmsPartnerValidationError } from './errors.js';
  * - French numbers (`33…`) must have exactly 9 digits after `33`, the first not 0.
  * Output: international digits without `+`, the form SMS Partner samples send.
  */
+/** Already international digits, the form callbacks carry: nothing to strip or reinterpret. */
+const INTERNATIONAL_DIGITS = /^[1-9]\d{6,14}$/;
+const FRENCH_INTERNATIONAL = /^33[1-9]\d{8}$/;
+const FRENCH_RULE = 'a French number (+33) has 9 digits after the country code, the first not 0';
+
 function reason(input: unknown): string | { ok: string } {
   if (typeof input !== 'string') return 'must be a string';
+  if (INTERNATIONAL_DIGITS.test(input)) {
+    return input.startsWith('33') && !FRENCH_INTERNATIONAL.test(input) ? FRENCH_RULE : { ok: input };
+  }
   const trimmed = input.trim();
   if (trimmed === '') return 'is required';
   if (trimmed.length > 40) return 'is too long to be a phone number';
@@ -33,9 +41,7 @@ function reason(input: unknown): string | { ok: string } {
   if (digits.length < 7 || digits.length > 15) {
     return 'an international number has 7 to 15 digits including the country code';
   }
-  if (digits.startsWith('33') && !/^33[1-9]\d{8}$/.test(digits)) {
-    return 'a French number (+33) has 9 digits after the country code, the first not 0';
-  }
+  if (digits.startsWith('33') && !FRENCH_INTERNATIONAL.test(digits)) return FRENCH_RULE;
   return { ok: digits };
 }
 

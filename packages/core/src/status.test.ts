@@ -55,4 +55,14 @@ describe('normalizeDeliveryStatus', () => {
       ),
     );
   });
+
+  it('memoised readings stay right past the memo bound', () => {
+    const first = ['Delivered', 'NOT_DELIVERED', 'ÉCHEC', 'weird'].map(normalizeDeliveryStatus);
+    for (let i = 0; i < 2000; i++) normalizeDeliveryStatus(`status ${i}`);
+    expect(['Delivered', 'NOT_DELIVERED', 'ÉCHEC', 'weird'].map(normalizeDeliveryStatus)).toEqual(
+      first,
+    );
+    expect(first[0]).toBe('delivered');
+    expect(first[3]).toBe('unknown');
+  });
 });

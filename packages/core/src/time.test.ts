@@ -93,6 +93,37 @@ describe('parseProviderDate', () => {
     );
   });
 
+  it("property: the provider's own format (read by character codes) agrees with the general reader", () => {
+    const pad = (n: number, width: number) => String(n).padStart(width, '0');
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.integer({ min: 0, max: 9999 }), fc.constantFrom(0, 99, 1900, 2000, 2100, 2400)),
+        fc.integer({ min: 0, max: 13 }),
+        fc.integer({ min: 0, max: 32 }),
+        fc.integer({ min: 0, max: 25 }),
+        fc.integer({ min: 0, max: 61 }),
+        fc.integer({ min: 0, max: 61 }),
+        (y, mo, d, h, mi, s) => {
+          const day = `${pad(y, 4)}-${pad(mo, 2)}-${pad(d, 2)}`;
+          const time = `${pad(h, 2)}:${pad(mi, 2)}:${pad(s, 2)}`;
+          const fast = iso(`${day} ${time}`);
+          expect(fast).toBe(iso(`${day}T${time}`)); // 'T': the regular-expression reader
+          // A calendar date is valid exactly when Date.UTC keeps its day and month.
+          const check = new Date(Date.UTC(y, mo - 1, d));
+          const valid =
+            mo >= 1 && d >= 1 && check.getUTCDate() === d && check.getUTCMonth() === mo - 1;
+          expect(fast !== undefined).toBe(valid && h <= 23 && mi <= 59 && s <= 59);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+    expect(iso('2024-02-29 12:00:00')).toBe('2024-02-29T11:00:00.000Z');
+    expect(iso('2000-02-29 12:00:00')).toBe('2000-02-29T11:00:00.000Z');
+    expect(iso('2100-02-29 12:00:00')).toBeUndefined();
+    expect(iso('1900-02-29 12:00:00')).toBeUndefined();
+    expect(iso('2025-06-15 10:42:1x')).toBeUndefined();
+  });
+
   it('property: never throws on arbitrary input; a result is a valid Date', () => {
     fc.assert(
       fc.property(

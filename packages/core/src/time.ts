@@ -135,12 +135,15 @@ export function zonedWallTimeToDate(wall: WallTime, timeZone: string): Date {
   return new Date(Number.isNaN(offset) ? slowInstant(asUtc, timeZone) : asUtc - offset);
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function validWall(w: WallTime): boolean {
   if (w.month < 1 || w.month > 12 || w.day < 1 || w.hour > 23 || w.minute > 59 || w.second > 59) {
     return false;
   }
-  const check = new Date(Date.UTC(w.year, w.month - 1, w.day));
-  return check.getUTCDate() === w.day && check.getUTCMonth() === w.month - 1;
+  const year = w.year >= 0 && w.year <= 99 ? 1900 + w.year : w.year; // as Date.UTC reads it
+  const leap = w.month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return w.day <= (DAYS_IN_MONTH[w.month - 1] as number) + (leap ? 1 : 0);
 }
 
 function fromEpochDigits(value: number): Date | undefined {
@@ -163,6 +166,46 @@ function fromScts(digits: string, timeZone: string): Date | undefined {
   return validWall(wall) ? zonedWallTimeToDate(wall, timeZone) : undefined;
 }
 
+/** Digits of `text` from `at` to `at + length`, or NaN if any is not a digit (no regex, no allocation). */
+function digitsAt(text: string, at: number, length: number): number {
+  let value = 0;
+  for (let i = at; i < at + length; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return Number.NaN;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+/**
+ * `YYYY-MM-DD HH:MM:SS` exactly, what SMS Partner sends on every callback: read by character
+ * codes, as the hot path of a webhook. Anything else (or a wrong separator) → undefined, and the
+ * general reader below decides.
+ */
+function providerWallTime(text: string): WallTime | undefined {
+  if (
+    text.length !== 19 ||
+    text.charCodeAt(4) !== 45 /* - */ ||
+    text.charCodeAt(7) !== 45 ||
+    text.charCodeAt(10) !== 32 /* space */ ||
+    text.charCodeAt(13) !== 58 /* : */ ||
+    text.charCodeAt(16) !== 58
+  ) {
+    return undefined;
+  }
+  const wall = {
+    year: digitsAt(text, 0, 4),
+    month: digitsAt(text, 5, 2),
+    day: digitsAt(text, 8, 2),
+    hour: digitsAt(text, 11, 2),
+    minute: digitsAt(text, 14, 2),
+    second: digitsAt(text, 17, 2),
+  };
+  return Number.isNaN(wall.year + wall.month + wall.day + wall.hour + wall.minute + wall.second)
+    ? undefined
+    : wall;
+}
+
 const LOCAL_ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?)?$/;
 const FRENCH = /^(\d{2})\/(\d{2})\/(\d{4})(?:[ T](\d{2})[:h](\d{2})(?::(\d{2}))?)?$/;
 const WITH_OFFSET =
@@ -181,7 +224,7 @@ export function parseProviderDate(
   timeZone: string = PROVIDER_TIME_ZONE,
   hint?: 'scts' | 'epoch',
 ): Date | undefined {
-  formatterFor(timeZone);
+  if (timeZone !== PROVIDER_TIME_ZONE) formatterFor(timeZone); // an unknown zone throws, whatever the value
   if (value instanceof Date) {
     return Number.isNaN(value.getTime()) ? undefined : new Date(value.getTime());
   }
@@ -191,6 +234,8 @@ export function parseProviderDate(
   if (typeof value !== 'string') return undefined;
   const text = value.trim();
   if (text === '' || text.length > 40) return undefined;
+  const provider = providerWallTime(text);
+  if (provider) return validWall(provider) ? zonedWallTimeToDate(provider, timeZone) : undefined;
 
   if (/^\d+$/.test(text)) {
     if (text.length === 12 && hint !== 'epoch') return fromScts(text, timeZone);

@@ -43,43 +43,87 @@ function send(res: ServerResponse, response: HandleResponse, close = false): voi
 
 type BodyResult = { body: Buffer } | { error: 'too_large' | 'timeout' | 'aborted' };
 
+interface BodyRead {
+  readonly deadline: number;
+  finish(result: BodyResult): void;
+}
+
+/**
+ * The deadlines of one middleware's body reads, under a single timer. Every read gets the same
+ * timeout, so insertion order is deadline order: the timer only ever looks at the front. (A timer
+ * per request, created, unref'd and cleared, cost more than parsing the callback.)
+ */
+class BodyDeadlines {
+  private readonly reads = new Set<BodyRead>();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(readonly timeoutMs: number) {}
+
+  add(read: BodyRead): void {
+    this.reads.add(read);
+    if (!this.timer) this.arm(read.deadline);
+  }
+
+  delete(read: BodyRead): void {
+    this.reads.delete(read); // the timer, if now useless, finds nothing and stops by itself
+  }
+
+  private arm(deadline: number): void {
+    this.timer = setTimeout(() => this.expire(), Math.max(0, deadline - Date.now()));
+    this.timer.unref?.();
+  }
+
+  private expire(): void {
+    this.timer = undefined;
+    const now = Date.now();
+    for (const read of this.reads) {
+      if (read.deadline > now) {
+        this.arm(read.deadline);
+        return;
+      }
+      read.finish({ error: 'timeout' }); // removes it from the set
+    }
+  }
+}
+
 /** Collects the body up to `limit` bytes; calls `done` once (in the tick of 'end' — no promise). */
 function readBody(
   req: IncomingMessage,
   limit: number,
-  timeoutMs: number,
+  deadlines: BodyDeadlines,
   done: (result: BodyResult) => void,
 ): void {
   const chunks: Buffer[] = [];
   let size = 0;
   let settled = false;
-  const finish = (result: BodyResult) => {
-    if (settled) return;
-    settled = true;
-    clearTimeout(timer);
-    req.off('data', onData);
-    req.off('end', onEnd);
-    req.off('error', onAbort);
-    req.off('close', onClose);
-    if ('error' in result) req.resume(); // drain what is left instead of buffering it
-    done(result);
+  const read: BodyRead = {
+    deadline: Date.now() + deadlines.timeoutMs,
+    finish(result) {
+      if (settled) return;
+      settled = true;
+      deadlines.delete(read);
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('close', onClose);
+      if ('error' in result) req.resume(); // drain what is left instead of buffering it
+      done(result);
+    },
   };
   const onData = (chunk: Buffer) => {
     size += chunk.length;
-    if (size > limit) finish({ error: 'too_large' });
+    if (size > limit) read.finish({ error: 'too_large' });
     else chunks.push(chunk);
   };
   const onEnd = () =>
-    finish({ body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size) });
-  const onAbort = () => finish({ error: 'aborted' });
+    read.finish({ body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size) });
+  // An aborted request ends in 'close' without 'end'. (No 'error' listener: IncomingMessage emits
+  // 'error' only when someone listens, and 'close' follows it.)
   const onClose = () => {
-    if (!req.complete) finish({ error: 'aborted' });
+    if (!req.complete) read.finish({ error: 'aborted' });
   };
-  const timer = setTimeout(() => finish({ error: 'timeout' }), timeoutMs);
-  timer.unref?.();
+  deadlines.add(read);
   req.on('data', onData);
   req.on('end', onEnd);
-  req.on('error', onAbort);
   req.on('close', onClose);
 }
 
@@ -111,7 +155,7 @@ export function createNodeMiddleware(
 ): NodeMiddleware {
   const base = normalizePath(options.path ?? DEFAULT_PATH);
   const served = new Set([`${base}/dlr`, `${base}/replies`]);
-  const bodyTimeoutMs = options.bodyTimeoutMs ?? 10_000;
+  const deadlines = new BodyDeadlines(options.bodyTimeoutMs ?? 10_000);
   const context = (webhooks as Webhooks & { [HTTP_CONTEXT]?: HttpContext })[HTTP_CONTEXT];
   const limit = context?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
 
@@ -176,7 +220,7 @@ export function createNodeMiddleware(
       req.resume();
       return;
     }
-    readBody(req, limit, bodyTimeoutMs, (result) => {
+    readBody(req, limit, deadlines, (result) => {
       if ('error' in result) {
         if (result.error === 'too_large') respond(tooLarge(limit), true);
         else if (result.error === 'timeout') {

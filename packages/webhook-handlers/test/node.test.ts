@@ -192,6 +192,45 @@ describe('createNodeMiddleware', () => {
     expect(response).toBe(408);
   });
 
+  it('stalled bodies started at different times each get their 408 (one timer serves them all)', async () => {
+    const { port } = await setup(undefined, { bodyTimeoutMs: 80 });
+    const { connect } = await import('node:net');
+    const stall = () =>
+      new Promise<{ status: number; afterMs: number }>((resolve, reject) => {
+        const started = Date.now();
+        const socket = connect(port, '127.0.0.1', () => {
+          socket.write(
+            `POST /webhooks/smspartner/dlr?token=${SECRET} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"messageId":`,
+          );
+        });
+        let data = '';
+        socket.on('data', (chunk) => {
+          data += chunk.toString();
+          const match = /^HTTP\/1\.1 (\d{3})/.exec(data);
+          if (match) {
+            resolve({ status: Number(match[1]), afterMs: Date.now() - started });
+            socket.destroy();
+          }
+        });
+        socket.on('error', reject);
+      });
+    const first = stall();
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    const second = stall();
+    const complete = await rawRequest(port, {
+      method: 'POST',
+      path: `/webhooks/smspartner/dlr?token=${SECRET}`,
+      headers: { 'content-type': 'application/json' },
+      body: receiptJson(),
+    });
+    expect(complete.status).toBe(200);
+    const results = await Promise.all([first, second]);
+    for (const result of results) {
+      expect(result.status).toBe(408);
+      expect(result.afterMs).toBeGreaterThanOrEqual(75); // never before its own deadline
+    }
+  });
+
   it('a client that disconnects mid-body is not answered and does not crash the server', async () => {
     const { port } = await setup();
     const { connect } = await import('node:net');

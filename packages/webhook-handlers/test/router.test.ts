@@ -1,4 +1,5 @@
 import { SmsPartnerConfigError } from '@smspartner-kit/core';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   callbackUrls,
@@ -16,6 +17,7 @@ import {
   type WebhookStore,
   type Webhooks,
 } from '../src/index.js';
+import { sameSecret } from '../src/webhooks.js';
 import { deferred } from './helpers.js';
 
 const SECRET = 'rotate-me-0001';
@@ -588,5 +590,21 @@ describe('reassembly of concatenated replies', () => {
       ['abc', 1],
       ['def', 2],
     ]);
+  });
+});
+
+describe('sameSecret (the constant-time token comparison)', () => {
+  it('property: true exactly when the strings are equal, whatever their lengths and characters', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme' }), fc.string({ unit: 'grapheme' }), (a, b) => {
+        expect(sameSecret(a, b)).toBe(a === b);
+        expect(sameSecret(a, a)).toBe(true);
+        expect(sameSecret(`${a}x`, a)).toBe(false); // a prefix is not the secret
+        expect(sameSecret(a, `${a}x`)).toBe(false);
+      }),
+      { numRuns: 2000 },
+    );
+    expect(sameSecret('', 'secret')).toBe(false);
+    expect(sameSecret('secretsecret', 'secret')).toBe(false); // the repeated secret
   });
 });
