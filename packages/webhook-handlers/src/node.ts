@@ -36,7 +36,12 @@ function normalizePath(path: string): string {
 
 function send(res: ServerResponse, response: HandleResponse, close = false): void {
   if (res.headersSent || res.writableEnded) return;
-  const headers = close ? { ...response.headers, connection: 'close' } : response.headers;
+  // A known length: one plain body on the wire instead of chunked framing.
+  const headers: Record<string, string | number> = {
+    ...response.headers,
+    'content-length': Buffer.byteLength(response.body),
+  };
+  if (close) headers.connection = 'close';
   res.writeHead(response.status, headers);
   res.end(response.body);
 }

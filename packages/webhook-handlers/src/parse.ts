@@ -47,20 +47,42 @@ interface Picked {
   rejected: Set<string>;
 }
 
+/** Per alias table: canonical spelling → our field and the spelling's rank (earlier wins). */
+const aliasIndexes = new WeakMap<AliasTable, Map<string, { field: string; rank: number }>>();
+
+function aliasIndex(aliases: AliasTable): Map<string, { field: string; rank: number }> {
+  let index = aliasIndexes.get(aliases);
+  if (!index) {
+    index = new Map();
+    for (const [field, spellings] of Object.entries(aliases)) {
+      spellings.forEach((alias, rank) => index?.set(alias, { field, rank }));
+    }
+    aliasIndexes.set(aliases, index);
+  }
+  return index;
+}
+
+/**
+ * Our fields from the payload's: walks the fields present (a handful) rather than every alias.
+ * When two spellings of one field are present, the earlier alias in the table wins.
+ */
 function pick(flat: FlatPayload, aliases: AliasTable): Picked {
+  const index = aliasIndex(aliases);
   const values: Record<string, unknown> = {};
   const keys: Record<string, string> = {};
+  const ranks: Record<string, number> = {};
+  flat.fields.forEach((found, canonical) => {
+    const alias = index.get(canonical);
+    if (!alias || (ranks[alias.field] ?? Infinity) < alias.rank) return;
+    values[alias.field] = found.value;
+    keys[alias.field] = found.key;
+    ranks[alias.field] = alias.rank;
+  });
   const rejected = new Set<string>();
-  for (const field of Object.keys(aliases)) {
-    for (const alias of aliases[field] ?? []) {
-      if (flat.rejected.has(alias)) rejected.add(field);
-      const found = flat.fields.get(alias);
-      if (found) {
-        values[field] = found.value;
-        keys[field] = found.key;
-        break;
-      }
-    }
+  for (const canonical of flat.rejected) {
+    const alias = index.get(canonical);
+    // Refused by `flatten`, and no better-ranked spelling of the field was accepted.
+    if (alias && (ranks[alias.field] ?? Infinity) >= alias.rank) rejected.add(alias.field);
   }
   return { values, keys, rejected };
 }

@@ -237,14 +237,27 @@ export function createWebhooks(options: WebhooksOptions): WebhooksInstance {
     });
   }
 
+  // Keys are joined, not concatenated: join yields one flat string, where a template literal
+  // yields a chain of cons strings that the store's Map must flatten and then keeps alive twice.
   function dedupeKey(kind: WebhookKind, parsed: DeliveryReceipt | InboundMessage): string {
     if (kind === 'dlr') {
       const r = parsed as DeliveryReceipt;
-      return `smspartner:dlr:${r.messageId}|${r.phoneNumber}|${r.operatorStatus ?? ''}|${r.errorCode ?? ''}|${r.occurredAt?.getTime() ?? ''}`;
+      return [
+        'smspartner:dlr:',
+        r.messageId,
+        '|',
+        r.phoneNumber,
+        '|',
+        r.operatorStatus ?? '',
+        '|',
+        r.errorCode ?? '',
+        '|',
+        r.occurredAt?.getTime() ?? '',
+      ].join('');
     }
     const m = parsed as InboundMessage;
     const part = m.concat ? `|${m.concat.ref}:${m.concat.part}` : '';
-    return `smspartner:in:${m.messageId}|${m.from}${part}`;
+    return ['smspartner:in:', m.messageId, '|', m.from, part].join('');
   }
 
   function storeWrite(key: string, value: string, ttlMs: number): void {
