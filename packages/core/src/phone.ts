@@ -19,7 +19,9 @@ const FRENCH_RULE = 'a French number (+33) has 9 digits after the country code, 
 function reason(input: unknown): string | { ok: string } {
   if (typeof input !== 'string') return 'must be a string';
   if (INTERNATIONAL_DIGITS.test(input)) {
-    return input.startsWith('33') && !FRENCH_INTERNATIONAL.test(input) ? FRENCH_RULE : { ok: input };
+    return input.startsWith('33') && !FRENCH_INTERNATIONAL.test(input)
+      ? FRENCH_RULE
+      : { ok: input };
   }
   const trimmed = input.trim();
   if (trimmed === '') return 'is required';

@@ -116,7 +116,9 @@ function readBody(
     else chunks.push(chunk);
   };
   const onEnd = () =>
-    read.finish({ body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size) });
+    read.finish({
+      body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size),
+    });
   // An aborted request ends in 'close' without 'end'. (No 'error' listener: IncomingMessage emits
   // 'error' only when someone listens, and 'close' follows it.)
   const onClose = () => {

@@ -55,7 +55,7 @@ function aliasIndex(aliases: AliasTable): Map<string, { field: string; rank: num
   if (!index) {
     index = new Map();
     for (const [field, spellings] of Object.entries(aliases)) {
-      spellings.forEach((alias, rank) => index?.set(alias, { field, rank }));
+      for (const [rank, alias] of spellings.entries()) index.set(alias, { field, rank });
     }
     aliasIndexes.set(aliases, index);
   }

@@ -273,40 +273,77 @@ describe('handle never answers outside its contract', () => {
 });
 
 describe('MemoryWebhookStore behaves like a reference LRU', () => {
-  it('same answers and same size as a naive model, for any sequence of get/set', () => {
-    const op = fc.oneof(
+  // Keys of every kind the store treats differently: inline Latin-1, over the 128-character
+  // slot, beyond Latin-1 (both kept in the spill map), and many similar ones so probe runs form.
+  const keyOf = (n: number) => {
+    switch (n % 4) {
+      case 0:
+        return `smspartner:dlr:${n}|33612345678|Delivered||1749976937000`;
+      case 1:
+        return `k${n}-${'x'.repeat(120 + (n % 17))}`; // 122–138 characters: both sides of the slot
+      case 2:
+        return `statut-${n}-délivré`; // Latin-1 (é) stays inline
+      default:
+        return `reçu-${n}-📨`; // an emoji: spilled
+    }
+  };
+
+  const check = (max: number, keySpace: number, ops: Op[]) => {
+    const store = new MemoryWebhookStore({ maxEntries: max });
+    // Reference: array ordered from least to most recently used.
+    let model: [string, string][] = [];
+    for (const o of ops) {
+      const key = keyOf(o.key % keySpace);
+      const at = model.findIndex(([k]) => k === key);
+      if (o.kind === 'set') {
+        store.set(key, o.value, 60_000);
+        if (at !== -1) model.splice(at, 1);
+        model.push([key, o.value]);
+        if (model.length > max) model = model.slice(model.length - max);
+      } else if (o.kind === 'get') {
+        const expected = at === -1 ? undefined : model[at]?.[1];
+        expect(store.get(key)).toBe(expected);
+        if (at !== -1) model.push(...model.splice(at, 1));
+      } else {
+        store.delete(key);
+        if (at !== -1) model.splice(at, 1);
+      }
+      expect(store.size).toBe(model.length);
+    }
+    for (const [key, value] of model) expect(store.get(key)).toBe(value);
+  };
+
+  type Op = { kind: 'set'; key: number; value: string } | { kind: 'get' | 'delete'; key: number };
+  const op = (keys: number) =>
+    fc.oneof(
       fc.record({
         kind: fc.constant('set' as const),
-        key: fc.integer({ min: 0, max: 12 }),
+        key: fc.nat(keys),
         value: fc.constantFrom('a', 'b', 'c'),
       }),
-      fc.record({ kind: fc.constant('get' as const), key: fc.integer({ min: 0, max: 12 }) }),
-      fc.record({ kind: fc.constant('delete' as const), key: fc.integer({ min: 0, max: 12 }) }),
+      fc.record({ kind: fc.constant('get' as const), key: fc.nat(keys) }),
+      fc.record({ kind: fc.constant('delete' as const), key: fc.nat(keys) }),
     );
+
+  it('same answers and same size as a naive model, for any sequence of get/set/delete', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 6 }), fc.array(op, { maxLength: 200 }), (max, ops) => {
-        const store = new MemoryWebhookStore({ maxEntries: max });
-        // Reference: array ordered from least to most recently used.
-        let model: [string, string][] = [];
-        for (const o of ops) {
-          const key = `k${o.key}`;
-          const at = model.findIndex(([k]) => k === key);
-          if (o.kind === 'set') {
-            store.set(key, o.value, 60_000);
-            if (at !== -1) model.splice(at, 1);
-            model.push([key, o.value]);
-            if (model.length > max) model = model.slice(model.length - max);
-          } else if (o.kind === 'get') {
-            const expected = at === -1 ? undefined : model[at]?.[1];
-            expect(store.get(key)).toBe(expected);
-            if (at !== -1) model.push(...model.splice(at, 1));
-          } else {
-            store.delete(key);
-            if (at !== -1) model.splice(at, 1);
-          }
-          expect(store.size).toBe(model.length);
-        }
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 8 }),
+        fc.array(op(12), { maxLength: 300 }),
+        (max, ops) => check(max, 13, ops),
+      ),
+      { numRuns: 1000 }, // tables of 2–16 cells: probe runs wrap around the end
+    );
+  });
+
+  it('the same past growth, eviction and long probe runs (thousands of keys)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 900, max: 2500 }),
+        fc.array(op(4000), { minLength: 3000, maxLength: 6000 }),
+        (max, ops) => check(max, 4001, ops),
+      ),
+      { numRuns: 15, endOnFailure: true }, // shrinking thousands of operations takes minutes
     );
   });
 });
