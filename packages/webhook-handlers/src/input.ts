@@ -10,8 +10,11 @@ export interface FlatPayload {
   fields: Map<string, { key: string; value: Scalar }>;
   issues: WebhookIssue[];
   /** Canonical names of fields already reported as invalid (so they are not also reported missing). */
-  rejected: Set<string>;
+  rejected: ReadonlySet<string>;
 }
+
+/** Shared by every payload without a refused field (most): no Set allocated per callback. */
+export const NO_REJECTIONS: ReadonlySet<string> = new Set();
 
 export const MAX_FIELDS = 100;
 export const MAX_KEY_LENGTH = 100;
@@ -247,7 +250,7 @@ export function flatten(
   const issues: WebhookIssue[] = [];
   const raw: Record<string, unknown> = Object.create(null);
   const fields = new Map<string, { key: string; value: Scalar }>();
-  const rejected = new Set<string>();
+  let rejected: Set<string> | undefined;
   let entries: Entries | undefined;
   try {
     entries = entriesOf(input, issues, format, charset);
@@ -255,7 +258,7 @@ export function flatten(
     // A hostile object (throwing getter, revoked proxy) is a bad payload, not a crash.
     issues.push({ field: 'payload', message: PAYLOAD_SHAPE });
   }
-  if (!entries) return { raw, fields, issues, rejected };
+  if (!entries) return { raw, fields, issues, rejected: NO_REJECTIONS };
   let count = 0;
   const add = (key: string, value: unknown): boolean => {
     if (++count > MAX_FIELDS) {
@@ -287,7 +290,7 @@ export function flatten(
     const problem = checkValue(value);
     if (problem) {
       issues.push({ field: label, message: problem });
-      rejected.add(info.canonical);
+      (rejected ??= new Set()).add(info.canonical);
       return true;
     }
     raw[key] = value;
@@ -315,7 +318,7 @@ export function flatten(
     issues.push({ field: 'payload', message: PAYLOAD_SHAPE });
   }
   if (issues.length === 0 && count === 0) issues.push({ field: 'payload', message: 'is empty' });
-  return { raw, fields, issues, rejected };
+  return { raw, fields, issues, rejected: rejected ?? NO_REJECTIONS };
 }
 
 function checkValue(value: unknown): string | undefined {

@@ -1,7 +1,7 @@
 import { normalizeDeliveryStatus, parseProviderDate } from '@smspartner-kit/core';
 import { z } from 'zod';
 import { type WebhookIssue, WebhookPayloadError } from './errors.js';
-import { type Charset, type FlatPayload, flatten } from './input.js';
+import { type Charset, type FlatPayload, flatten, NO_REJECTIONS } from './input.js';
 import { detectOptOut, replyKeyword } from './opt-out.js';
 import { deliveryReceiptFieldsSchema, inboundMessageFieldsSchema } from './schemas.js';
 import type { DeliveryReceipt, InboundMessage, ParseOptions } from './types.js';
@@ -44,7 +44,7 @@ interface Picked {
   values: Record<string, unknown>;
   keys: Record<string, string>;
   /** Fields whose only value was already refused by `flatten`. */
-  rejected: Set<string>;
+  rejected: ReadonlySet<string>;
 }
 
 /** Per alias table: canonical spelling → our field and the spelling's rank (earlier wins). */
@@ -78,6 +78,7 @@ function pick(flat: FlatPayload, aliases: AliasTable): Picked {
     keys[alias.field] = found.key;
     ranks[alias.field] = alias.rank;
   });
+  if (flat.rejected.size === 0) return { values, keys, rejected: NO_REJECTIONS };
   const rejected = new Set<string>();
   for (const canonical of flat.rejected) {
     const alias = index.get(canonical);
