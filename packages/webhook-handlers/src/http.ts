@@ -283,7 +283,7 @@ export function handleRequestNow(
     if (typeof req !== 'object' || req === null) {
       return jsonResponse(400, { error: 'bad_request', message: 'no request' });
     }
-    // `checked`: the middleware already ran the preflight of this very request (one token digest).
+    // `checked`: the middleware already ran the preflight of this very request (one token check).
     const pre = checked ?? preflight(ctx, req.method, req.url);
     if ('status' in pre) return pre;
     const flat = readPayload(ctx, pre, req.headers, req.body);
