@@ -290,7 +290,8 @@ export function flatten(
     const problem = checkValue(value);
     if (problem) {
       issues.push({ field: label, message: problem });
-      (rejected ??= new Set()).add(info.canonical);
+      rejected ??= new Set();
+      rejected.add(info.canonical);
       return true;
     }
     raw[key] = value;
