@@ -1,10 +1,37 @@
 // One server per process, so the benchmark client never shares an event loop with it.
-// Usage: node bench/server.mjs bare|middleware|burn:<µs>  → sends { port } over IPC; answers 'stats'
+// Usage: node bench/server.mjs bare|middleware|no-dedupe|map-store|burn:<µs>  → sends { port } over IPC; answers 'stats'
 // with its request count and CPU time (user + system µs), a load-independent cost measure.
 import { createServer } from 'node:http';
 import { createNodeMiddleware, createWebhooks } from '../dist/index.js';
 
 const mode = process.argv[2];
+
+/**
+ * Key strings in Maps, bounded by two generations (a hit in the old one moves to the new one; when
+ * the new one is full it becomes the old one): O(1), no eviction walk, and every key a string
+ * kept alive on the heap, as in any Map-based LRU (lru-cache, or this package's previous store).
+ */
+function mapStore(maxEntries = 100_000) {
+  let young = new Map();
+  let old = new Map();
+  return {
+    get(key) {
+      let entry = young.get(key);
+      if (!entry) {
+        entry = old.get(key);
+        if (entry) young.set(key, entry);
+      }
+      return entry && entry.expiresAt > Date.now() ? entry.value : undefined;
+    },
+    set(key, value, ttlMs) {
+      young.set(key, { value, expiresAt: Date.now() + ttlMs });
+      if (young.size >= maxEntries / 2) {
+        old = young;
+        young = new Map();
+      }
+    },
+  };
+}
 let requests = 0;
 let received = 0;
 let inner;
@@ -32,7 +59,10 @@ if (mode === 'bare') {
     });
   };
 } else {
-  const webhooks = createWebhooks({ secret: 'bench-secret' }); // default dedupe + reassembly
+  // 'middleware': defaults. 'no-dedupe': deduplication off. 'map-store': keys as strings in
+  // Maps, the baseline of the store A/B (bench/store-ab.mjs).
+  const dedupe = mode === 'no-dedupe' ? false : mode === 'map-store' ? { store: mapStore() } : true;
+  const webhooks = createWebhooks({ secret: 'bench-secret', dedupe }); // default reassembly
   webhooks.on('delivery-receipt', () => {
     received++;
   });
