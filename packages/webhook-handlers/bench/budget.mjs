@@ -1,44 +1,13 @@
 // How much synchronous work per request the 0.8 target leaves on this machine: stand-in servers
 // that read the body, spin for N µs and answer, each against the bare handler in alternating
 // rounds (same client and payload as run.mjs). Run: `node bench/budget.mjs` (no build needed).
-import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
+import { postReceipts, startServer as start } from './harness.mjs';
 
-const here = fileURLToPath(new URL('.', import.meta.url));
 const SPINS = (process.env.BUDGET_MICROS ?? '0,5,10,15,20').split(',').map(Number);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const SECONDS = Number(process.env.BENCH_ROUND_SECONDS ?? 2);
 
-function start(mode) {
-  return new Promise((resolve, reject) => {
-    const child = fork(`${here}server.mjs`, [mode], {
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    child.once('message', (message) => resolve({ child, port: message.port }));
-    child.once('error', reject);
-  });
-}
-
-let counter = 0;
-async function rps(port, duration) {
-  const result = await autocannon({
-    url: `http://127.0.0.1:${port}/webhooks/smspartner/dlr?token=bench-secret`,
-    connections: 32,
-    duration,
-    requests: [
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        setupRequest: (req) => ({
-          ...req,
-          body: `{"messageId":"${++counter}","phoneNumber":"33612345678","status":"Delivered","date":"2025-06-15 10:42:17"}`,
-        }),
-      },
-    ],
-  });
-  return result.requests.average;
-}
+const rps = async (port, duration) => (await postReceipts(port, duration)).requests.average;
 
 const bare = await start('bare');
 try {

@@ -3,54 +3,11 @@
 // default stores. Run after `pnpm build`: `pnpm bench`.
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
+import { postReceipts as run, startServer as start, serverStats as stats } from './harness.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const DURATION = Number(process.env.BENCH_DURATION ?? 12);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
-
-function start(mode) {
-  return new Promise((resolve, reject) => {
-    const child = fork(`${here}server.mjs`, [mode], {
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    child.once('message', (message) => resolve({ child, port: message.port }));
-    child.once('error', reject);
-  });
-}
-
-function stats(child) {
-  return new Promise((resolve) => {
-    child.once('message', resolve);
-    child.send('stats');
-  });
-}
-
-let counter = 0;
-function run(port, duration) {
-  return new Promise((resolve, reject) => {
-    autocannon(
-      {
-        url: `http://127.0.0.1:${port}/webhooks/smspartner/dlr?token=bench-secret`,
-        connections: CONNECTIONS,
-        duration,
-        requests: [
-          {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            // Every request a distinct receipt, so deduplication never short-cuts the work.
-            setupRequest: (req) => ({
-              ...req,
-              body: `{"messageId":"${++counter}","phoneNumber":"33612345678","status":"Delivered","date":"2025-06-15 10:42:17"}`,
-            }),
-          },
-        ],
-      },
-      (error, result) => (error ? reject(error) : resolve(result)),
-    );
-  });
-}
 
 const only = process.env.BENCH_ONLY; // 'http' | 'memory' | undefined (both)
 if (only !== 'memory') await httpBench();

@@ -2,48 +2,11 @@
 // middleware with dedupe off, with the default store, and with key strings in Maps (the baseline),
 // in alternating rounds of the run.mjs client. Reports each server's CPU time per request
 // (its least disturbed round) and the stores' extra cost over no dedupe. Run after `pnpm build`.
-import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
+import { postReceipts as load, startServer as start, serverStats as stats } from './harness.mjs';
 
-const here = fileURLToPath(new URL('.', import.meta.url));
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
 const SECONDS = Number(process.env.BENCH_ROUND_SECONDS ?? 2);
 const MODES = ['no-dedupe', 'middleware', 'map-store'];
-
-function start(mode) {
-  return new Promise((resolve, reject) => {
-    const child = fork(`${here}server.mjs`, [mode], {
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    child.once('message', (message) => resolve({ mode, child, port: message.port }));
-    child.once('error', reject);
-  });
-}
-
-const stats = (child) =>
-  new Promise((resolve) => {
-    child.once('message', resolve);
-    child.send('stats');
-  });
-
-let counter = 0;
-const load = (port, duration) =>
-  autocannon({
-    url: `http://127.0.0.1:${port}/webhooks/smspartner/dlr?token=bench-secret`,
-    connections: 32,
-    duration,
-    requests: [
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        setupRequest: (req) => ({
-          ...req,
-          body: `{"messageId":"${++counter}","phoneNumber":"33612345678","status":"Delivered","date":"2025-06-15 10:42:17"}`,
-        }),
-      },
-    ],
-  });
 
 const servers = await Promise.all(MODES.map(start));
 try {

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { connect } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   createNodeMiddleware,
@@ -33,6 +34,28 @@ async function setup(
 }
 
 const receiptJson = () => JSON.stringify(forgeDeliveryReceipt());
+
+/** Sends headers and part of a body, then nothing: resolves with the status and when it came. */
+function stallBody(port: number): Promise<{ status: number; afterMs: number }> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.write(
+        `POST /webhooks/smspartner/dlr?token=${SECRET} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"messageId":`,
+      );
+    });
+    let data = '';
+    socket.on('data', (chunk) => {
+      data += chunk.toString();
+      const match = /^HTTP\/1\.1 (\d{3})/.exec(data);
+      if (match) {
+        resolve({ status: Number(match[1]), afterMs: Date.now() - started });
+        socket.destroy();
+      }
+    });
+    socket.on('error', reject);
+  });
+}
 
 function readAll(req: IncomingMessage): Promise<string> {
   return new Promise((resolve) => {
@@ -170,53 +193,14 @@ describe('createNodeMiddleware', () => {
 
   it('answers 408 when a client stops sending its body', async () => {
     const { port } = await setup(undefined, { bodyTimeoutMs: 50 });
-    const response = await new Promise<number>((resolve, reject) => {
-      import('node:net').then(({ connect }) => {
-        const socket = connect(port, '127.0.0.1', () => {
-          socket.write(
-            `POST /webhooks/smspartner/dlr?token=${SECRET} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"messageId":`,
-          );
-        });
-        let data = '';
-        socket.on('data', (chunk) => {
-          data += chunk.toString();
-          const match = /^HTTP\/1\.1 (\d{3})/.exec(data);
-          if (match) {
-            resolve(Number(match[1]));
-            socket.destroy();
-          }
-        });
-        socket.on('error', reject);
-      }, reject);
-    });
-    expect(response).toBe(408);
+    expect((await stallBody(port)).status).toBe(408);
   });
 
   it('stalled bodies started at different times each get their 408 (one timer serves them all)', async () => {
     const { port } = await setup(undefined, { bodyTimeoutMs: 80 });
-    const { connect } = await import('node:net');
-    const stall = () =>
-      new Promise<{ status: number; afterMs: number }>((resolve, reject) => {
-        const started = Date.now();
-        const socket = connect(port, '127.0.0.1', () => {
-          socket.write(
-            `POST /webhooks/smspartner/dlr?token=${SECRET} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"messageId":`,
-          );
-        });
-        let data = '';
-        socket.on('data', (chunk) => {
-          data += chunk.toString();
-          const match = /^HTTP\/1\.1 (\d{3})/.exec(data);
-          if (match) {
-            resolve({ status: Number(match[1]), afterMs: Date.now() - started });
-            socket.destroy();
-          }
-        });
-        socket.on('error', reject);
-      });
-    const first = stall();
+    const first = stallBody(port);
     await new Promise((resolve) => setTimeout(resolve, 40));
-    const second = stall();
+    const second = stallBody(port);
     const complete = await rawRequest(port, {
       method: 'POST',
       path: `/webhooks/smspartner/dlr?token=${SECRET}`,
@@ -233,7 +217,6 @@ describe('createNodeMiddleware', () => {
 
   it('a client that disconnects mid-body is not answered and does not crash the server', async () => {
     const { port } = await setup();
-    const { connect } = await import('node:net');
     await new Promise<void>((resolve) => {
       const socket = connect(port, '127.0.0.1', () => {
         socket.write(
