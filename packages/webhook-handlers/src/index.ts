@@ -34,8 +34,13 @@ export {
 } from './parse.js';
 export {
   callbackPhoneSchema,
+  DELIVERY_RECEIPT_FIELDS,
   type DeliveryReceiptFields,
   deliveryReceiptFieldsSchema,
+  FieldProblem,
+  type FieldRule,
+  fieldSchema,
+  INBOUND_MESSAGE_FIELDS,
   type InboundMessageFields,
   inboundMessageFieldsSchema,
   MESSAGE_ID_PATTERN,

@@ -42,12 +42,7 @@ function send(res: ServerResponse, response: HandleResponse, close = false): voi
   res.end(response.body);
 }
 
-type BodyResult = { body: Buffer } | { error: 'too_large' | 'timeout' | 'aborted' };
-
-interface BodyRead {
-  readonly deadline: number;
-  finish(result: BodyResult): void;
-}
+type BodyError = 'too_large' | 'timeout' | 'aborted';
 
 /**
  * The deadlines of one middleware's body reads, under a single timer. Every read gets the same
@@ -55,17 +50,17 @@ interface BodyRead {
  * per request, created, unref'd and cleared, cost more than parsing the callback.)
  */
 class BodyDeadlines {
-  private readonly reads = new Set<BodyRead>();
+  private readonly reads = new Set<CallbackExchange>();
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(readonly timeoutMs: number) {}
 
-  add(read: BodyRead): void {
+  add(read: CallbackExchange): void {
     this.reads.add(read);
     if (!this.timer) this.arm(read.deadline);
   }
 
-  delete(read: BodyRead): void {
+  delete(read: CallbackExchange): void {
     this.reads.delete(read); // the timer, if now useless, finds nothing and stops by itself
   }
 
@@ -82,52 +77,165 @@ class BodyDeadlines {
         this.arm(read.deadline);
         return;
       }
-      read.finish({ error: 'timeout' }); // removes it from the set
+      read.bodyFailed('timeout'); // removes it from the set
     }
   }
 }
 
-/** Collects the body up to `limit` bytes; calls `done` once (in the tick of 'end' — no promise). */
-function readBody(
-  req: IncomingMessage,
-  limit: number,
-  deadlines: BodyDeadlines,
-  done: (result: BodyResult) => void,
-): void {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let settled = false;
-  const read: BodyRead = {
-    deadline: Date.now() + deadlines.timeoutMs,
-    finish(result) {
-      if (settled) return;
-      settled = true;
-      deadlines.delete(read);
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('close', onClose);
-      if ('error' in result) req.resume(); // drain what is left instead of buffering it
-      done(result);
-    },
-  };
-  const onData = (chunk: Buffer) => {
-    size += chunk.length;
-    if (size > limit) read.finish({ error: 'too_large' });
-    else chunks.push(chunk);
-  };
-  const onEnd = () =>
-    read.finish({
-      body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size),
-    });
-  // An aborted request ends in 'close' without 'end'. (No 'error' listener: IncomingMessage emits
-  // 'error' only when someone listens, and 'close' follows it.)
-  const onClose = () => {
-    if (!req.complete) read.finish({ error: 'aborted' });
-  };
-  deadlines.add(read);
-  req.on('data', onData);
-  req.on('end', onEnd);
-  req.on('close', onClose);
+/** What one middleware shares with each of its requests. */
+interface MiddlewareShared {
+  readonly webhooks: Webhooks;
+  readonly context: HttpContext | undefined;
+  readonly deadlines: BodyDeadlines;
+  readonly limit: number;
+}
+
+/** Where the body listeners (shared functions, called with the request as `this`) find their exchange. */
+const EXCHANGE: unique symbol = Symbol('smspartner-kit.webhooks.exchange');
+type ReadingRequest = IncomingMessage & { [EXCHANGE]?: CallbackExchange };
+
+function onBodyData(this: ReadingRequest, chunk: Buffer): void {
+  this[EXCHANGE]?.bodyData(chunk);
+}
+
+function onBodyEnd(this: ReadingRequest): void {
+  this[EXCHANGE]?.bodyEnded();
+}
+
+/** An aborted request ends in 'close' without 'end'. (No 'error' listener: IncomingMessage emits
+ * 'error' only when someone listens, and 'close' follows it.) */
+function onBodyClose(this: ReadingRequest): void {
+  if (!this.complete) this[EXCHANGE]?.bodyFailed('aborted');
+}
+
+/**
+ * One callback request through the middleware: reads the body (up to the limit, before the
+ * deadline), hands it to the contract, writes the answer. A class with shared listeners rather
+ * than closures per request: creating and first-calling those showed in profiles.
+ */
+class CallbackExchange {
+  deadline = 0;
+  private chunks: Buffer[] | undefined;
+  private size = 0;
+  private reading = false;
+
+  constructor(
+    private readonly shared: MiddlewareShared,
+    private readonly req: ReadingRequest,
+    private readonly res: ServerResponse,
+    private readonly next: ((err?: unknown) => void) | undefined,
+    private readonly url: string,
+    private readonly checked: Preflight | undefined,
+  ) {}
+
+  /** Collects the body; `dispatch` runs in the tick of 'end' — no promise. */
+  readBody(): void {
+    this.deadline = Date.now() + this.shared.deadlines.timeoutMs;
+    this.chunks = [];
+    this.reading = true;
+    this.shared.deadlines.add(this);
+    this.req[EXCHANGE] = this;
+    this.req.on('data', onBodyData);
+    this.req.on('end', onBodyEnd);
+    this.req.on('close', onBodyClose);
+  }
+
+  bodyData(chunk: Buffer): void {
+    this.size += chunk.length;
+    if (this.size > this.shared.limit) this.bodyFailed('too_large');
+    else this.chunks?.push(chunk);
+  }
+
+  bodyEnded(): void {
+    const chunks = this.chunks ?? [];
+    if (!this.stopReading()) return;
+    this.dispatch(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, this.size));
+  }
+
+  bodyFailed(error: BodyError): void {
+    if (!this.stopReading()) return;
+    this.req.resume(); // drain what is left instead of buffering it
+    if (error === 'too_large') this.respond(tooLarge(this.shared.limit), true);
+    else if (error === 'timeout') {
+      this.respond(
+        jsonResponse(408, { error: 'request_timeout', message: 'the body never finished' }),
+        true,
+      );
+    } // aborted: nobody to answer
+  }
+
+  /** Ends the read once; false if it already ended. */
+  private stopReading(): boolean {
+    if (!this.reading) return false;
+    this.reading = false;
+    this.chunks = undefined;
+    this.shared.deadlines.delete(this);
+    this.req[EXCHANGE] = undefined;
+    this.req.off('data', onBodyData);
+    this.req.off('end', onBodyEnd);
+    this.req.off('close', onBodyClose);
+    return true;
+  }
+
+  /** Our own instances answer synchronously when they can; any other Webhooks through handle(). */
+  dispatch(body: unknown): void {
+    const { context, webhooks } = this.shared;
+    const req = this.req;
+    let response: HandleResponse | Promise<HandleResponse>;
+    try {
+      response = context
+        ? handleRequestNow(
+            context,
+            // The contract reads one header; the request's full headers object is built lazily
+            // by node:http, and building it showed in profiles.
+            {
+              method: req.method ?? 'GET',
+              url: this.url,
+              headers: { 'content-type': requestHeader(req, 'content-type') },
+              body,
+            },
+            this.checked,
+          )
+        : webhooks.handle({
+            method: req.method ?? 'GET',
+            url: this.url,
+            headers: req.headers,
+            body,
+          });
+    } catch (error) {
+      this.fail(error);
+      return;
+    }
+    if (isPromiseLike(response)) {
+      response.then(
+        (answer) => this.respond(answer),
+        (error: unknown) => this.fail(error),
+      );
+    } else this.respond(response);
+  }
+
+  respond(response: HandleResponse, close = false): void {
+    send(this.res, response, close);
+  }
+
+  private fail(error: unknown): void {
+    if (this.next) this.next(error);
+    else this.respond(jsonResponse(500, { error: 'internal_error', message: 'unexpected error' }));
+  }
+}
+
+/**
+ * One request header, read from `rawHeaders` when there are some (first value wins, as node:http
+ * keeps it for these headers), else from `headers` (a request object that is not node's own).
+ */
+function requestHeader(req: IncomingMessage, name: string): string | undefined {
+  const raw = req.rawHeaders;
+  if (!Array.isArray(raw)) return headerValue(req.headers, name);
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const key = raw[i] as string;
+    if (key.length === name.length && key.toLowerCase() === name) return raw[i + 1];
+  }
+  return undefined;
 }
 
 function frameworkBody(req: IncomingMessage): unknown {
@@ -158,9 +266,14 @@ export function createNodeMiddleware(
 ): NodeMiddleware {
   const base = normalizePath(options.path ?? DEFAULT_PATH);
   const served = new Set([`${base}/dlr`, `${base}/replies`]);
-  const deadlines = new BodyDeadlines(options.bodyTimeoutMs ?? 10_000);
   const context = (webhooks as Webhooks & { [HTTP_CONTEXT]?: HttpContext })[HTTP_CONTEXT];
   const limit = context?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const shared: MiddlewareShared = {
+    webhooks,
+    context,
+    deadlines: new BodyDeadlines(options.bodyTimeoutMs ?? 10_000),
+    limit,
+  };
 
   return (req, res, next) => {
     const url = (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '/';
@@ -172,23 +285,15 @@ export function createNodeMiddleware(
       else send(res, jsonResponse(404, { error: 'not_found', message: 'no such webhook route' }));
       return;
     }
-    const respond = (response: HandleResponse, close = false) => send(res, response, close);
-    const fail = (error: unknown) => {
-      if (next) next(error);
-      else respond(jsonResponse(500, { error: 'internal_error', message: 'unexpected error' }));
-    };
-
+    const checked = context ? preflight(context, req.method, url) : undefined;
     // Path, method and token first: an unauthenticated body is never read.
-    let checked: Preflight | undefined;
-    if (context) {
-      const pre = preflight(context, req.method, url);
-      if ('status' in pre) {
-        respond(pre, pre.status !== 405 && req.method !== 'GET' && !req.readableEnded);
-        return;
-      }
-      checked = pre;
-    } else if (req.method !== 'GET' && req.method !== 'POST') {
-      respond(
+    if (checked && 'status' in checked) {
+      send(res, checked, checked.status !== 405 && req.method !== 'GET' && !req.readableEnded);
+      return;
+    }
+    if (!context && req.method !== 'GET' && req.method !== 'POST') {
+      send(
+        res,
         jsonResponse(
           405,
           { error: 'method_not_allowed', message: 'use GET or POST' },
@@ -197,44 +302,18 @@ export function createNodeMiddleware(
       );
       return;
     }
-
-    // Our own instances answer synchronously when they can; any other Webhooks through handle().
-    const dispatch = (body: unknown) => {
-      const request = { method: req.method ?? 'GET', url, headers: req.headers, body };
-      let response: HandleResponse | Promise<HandleResponse>;
-      try {
-        response = context ? handleRequestNow(context, request, checked) : webhooks.handle(request);
-      } catch (error) {
-        fail(error);
-        return;
-      }
-      if (isPromiseLike(response)) response.then((r) => respond(r), fail);
-      else respond(response);
-    };
-
+    const exchange = new CallbackExchange(shared, req, res, next, url, checked);
     const existing = frameworkBody(req);
     if (existing !== undefined || req.method === 'GET') {
-      dispatch(existing);
+      exchange.dispatch(existing);
       return;
     }
-    const declared = Number(headerValue(req.headers, 'content-length'));
+    const declared = Number(requestHeader(req, 'content-length'));
     if (Number.isFinite(declared) && declared > limit) {
-      respond(tooLarge(limit), true);
+      exchange.respond(tooLarge(limit), true);
       req.resume();
       return;
     }
-    readBody(req, limit, deadlines, (result) => {
-      if ('error' in result) {
-        if (result.error === 'too_large') respond(tooLarge(limit), true);
-        else if (result.error === 'timeout') {
-          respond(
-            jsonResponse(408, { error: 'request_timeout', message: 'the body never finished' }),
-            true,
-          );
-        }
-        return; // aborted: nobody to answer
-      }
-      dispatch(result.body);
-    });
+    exchange.readBody();
   };
 }

@@ -3,7 +3,13 @@ import { z } from 'zod';
 import { type WebhookIssue, WebhookPayloadError } from './errors.js';
 import { type Charset, type FlatPayload, flatten, NO_REJECTIONS } from './input.js';
 import { detectOptOut, replyKeyword } from './opt-out.js';
-import { deliveryReceiptFieldsSchema, inboundMessageFieldsSchema } from './schemas.js';
+import {
+  checkConcat,
+  DELIVERY_RECEIPT_FIELDS,
+  INBOUND_MESSAGE_FIELDS,
+  type PickedFields,
+  readFields,
+} from './schemas.js';
 import type { DeliveryReceipt, InboundMessage, ParseOptions } from './types.js';
 
 type AliasTable = Record<string, readonly string[]>;
@@ -34,19 +40,6 @@ export const INBOUND_ALIASES = {
   concatPart: ['concatpart'],
 } as const satisfies AliasTable;
 
-const REQUIRED_HINTS: Record<string, string> = {
-  messageId: 'send messageId, message_id or msgid',
-  phoneNumber: 'send phoneNumber, number or msisdn',
-  from: 'send msisdn, phoneNumber or from',
-};
-
-interface Picked {
-  values: Record<string, unknown>;
-  keys: Record<string, string>;
-  /** Fields whose only value was already refused by `flatten`. */
-  rejected: ReadonlySet<string>;
-}
-
 /** Per alias table: canonical spelling → our field and the spelling's rank (earlier wins). */
 const aliasIndexes = new WeakMap<AliasTable, Map<string, { field: string; rank: number }>>();
 
@@ -66,7 +59,7 @@ function aliasIndex(aliases: AliasTable): Map<string, { field: string; rank: num
  * Our fields from the payload's: walks the fields present (a handful) rather than every alias.
  * When two spellings of one field are present, the earlier alias in the table wins.
  */
-function pick(flat: FlatPayload, aliases: AliasTable): Picked {
+function pick(flat: FlatPayload, aliases: AliasTable): PickedFields {
   const index = aliasIndex(aliases);
   const values: Record<string, unknown> = {};
   const keys: Record<string, string> = {};
@@ -88,23 +81,6 @@ function pick(flat: FlatPayload, aliases: AliasTable): Picked {
   return { values, keys, rejected };
 }
 
-function validate<T>(schema: z.ZodType<T>, picked: Picked, issues: WebhookIssue[]): T | undefined {
-  const result = schema.safeParse(picked.values);
-  if (result.success) return result.data;
-  for (const issue of result.error.issues) {
-    const field = String(issue.path[0] ?? 'payload');
-    const present = picked.values[field] !== undefined;
-    if (!present && picked.rejected.has(field)) continue;
-    issues.push({
-      field: picked.keys[field] ?? field,
-      message: present
-        ? issue.message
-        : `is required${REQUIRED_HINTS[field] ? ` (${REQUIRED_HINTS[field]})` : ''}`,
-    });
-  }
-  return undefined;
-}
-
 function providerDate(
   value: string | number | undefined,
   timeZone: string | undefined,
@@ -121,7 +97,7 @@ function fail(issues: WebhookIssue[]): never {
 export function receiptFromFlat(flat: FlatPayload, options: ParseOptions = {}): DeliveryReceipt {
   const issues = [...flat.issues];
   const picked = pick(flat, RECEIPT_ALIASES);
-  const fields = validate(deliveryReceiptFieldsSchema, picked, issues);
+  const fields = readFields(DELIVERY_RECEIPT_FIELDS, picked, issues);
   if (!fields || issues.length > 0) fail(issues);
   const timeZone = options.timeZone;
   const receipt: DeliveryReceipt = {
@@ -145,7 +121,7 @@ export function receiptFromFlat(flat: FlatPayload, options: ParseOptions = {}): 
 export function inboundFromFlat(flat: FlatPayload, options: ParseOptions = {}): InboundMessage {
   const issues = [...flat.issues];
   const picked = pick(flat, INBOUND_ALIASES);
-  const fields = validate(inboundMessageFieldsSchema, picked, issues);
+  const fields = readFields(INBOUND_MESSAGE_FIELDS, picked, issues, checkConcat);
   if (!fields || issues.length > 0) fail(issues);
   const text = fields.text ?? '';
   const message: InboundMessage = {

@@ -1,139 +1,282 @@
 import { normalizePhoneNumber } from '@smspartner-kit/core';
 import { z } from 'zod';
+import { NO_REJECTIONS } from './input.js';
 
 /** Provider ids: numbers (`307`) or strings (`'a1b2c3d4-…'`); always strings once read. */
 export const MESSAGE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 
-const scalar = z.union([z.string(), z.number(), z.boolean()], {
-  error: 'must be a string or a number',
-});
-
-/** A scalar read as trimmed text of at most `max` characters. */
-export function scalarText(max: number) {
-  return scalar
-    .transform((value) => String(value).trim())
-    .refine((value) => value.length <= max, `is longer than ${max} characters`);
+/** Why a callback field's value is refused. */
+export class FieldProblem {
+  constructor(readonly message: string) {}
 }
 
-export const messageIdSchema = z
-  .union([z.string(), z.number()], { error: 'must be a string or a number' })
-  .transform((value, ctx) => {
-    const text =
-      typeof value === 'number'
-        ? Number.isSafeInteger(value) && value >= 0
-          ? String(value)
-          : ''
-        : value.trim();
-    if (!MESSAGE_ID_PATTERN.test(text)) {
-      ctx.addIssue({
-        code: 'custom',
-        message: 'must be 1–128 letters, digits, dots, colons, underscores or dashes',
-      });
-      return z.NEVER;
-    }
-    return text;
-  });
+/**
+ * One callback field's rule: the value as the provider sent it (a JSON scalar or form text) → the
+ * value we keep, or the problem with it. A required field that is absent reaches its rule as
+ * `undefined`.
+ *
+ * The rules are plain functions, and the exported zod schemas are built from them, so each rule
+ * lives once. The parsers call the rules directly: a tree of zod union/pipe/transform nodes per
+ * field cost more per callback than everything else in parsing it (measured through
+ * `createNodeMiddleware`, README § Performance).
+ */
+export type FieldRule<T> = (value: unknown) => T | FieldProblem;
+
+const NOT_TEXT = new FieldProblem('must be a string or a number');
+const REQUIRED = new FieldProblem('is required');
+
+/** A JSON scalar as zod's string/number/boolean accept it (numbers finite). */
+function scalarText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : undefined;
+  if (typeof value === 'boolean') return String(value);
+  return undefined;
+}
+
+const BAD_MESSAGE_ID = new FieldProblem(
+  'must be 1–128 letters, digits, dots, colons, underscores or dashes',
+);
+
+export const readMessageId: FieldRule<string> = (value) => {
+  let text: string;
+  if (typeof value === 'string') text = value.trim();
+  else if (typeof value === 'number' && Number.isFinite(value)) {
+    text = Number.isSafeInteger(value) && value >= 0 ? String(value) : '';
+  } else return value === undefined ? REQUIRED : NOT_TEXT;
+  return MESSAGE_ID_PATTERN.test(text) ? text : BAD_MESSAGE_ID;
+};
 
 /** A phone number in any form core accepts → international digits without `+`. */
-export const callbackPhoneSchema = z
-  .union([z.string(), z.number()], { error: 'must be a string or a number' })
-  .transform((value, ctx) => {
-    try {
-      return normalizePhoneNumber(String(value), 'phoneNumber');
-    } catch (error) {
-      const issues = (error as { issues?: { message?: unknown }[] }).issues;
-      const message = issues?.[0]?.message;
-      ctx.addIssue({
-        code: 'custom',
-        message: typeof message === 'string' ? message : 'is not a valid phone number',
-      });
+export const readPhoneNumber: FieldRule<string> = (value) => {
+  if (typeof value !== 'string' && !(typeof value === 'number' && Number.isFinite(value))) {
+    return value === undefined ? REQUIRED : NOT_TEXT;
+  }
+  try {
+    return normalizePhoneNumber(String(value), 'phoneNumber');
+  } catch (error) {
+    const message = (error as { issues?: { message?: unknown }[] }).issues?.[0]?.message;
+    return new FieldProblem(typeof message === 'string' ? message : 'is not a valid phone number');
+  }
+};
+
+const longerThan = new Map<number, FieldProblem>();
+
+function tooLong(max: number): FieldProblem {
+  let problem = longerThan.get(max);
+  if (!problem) {
+    problem = new FieldProblem(`is longer than ${max} characters`);
+    longerThan.set(max, problem);
+  }
+  return problem;
+}
+
+/** A scalar read as text of at most `max` characters, trimmed unless `trim` is false. */
+export function readText(max: number, { trim = true } = {}): FieldRule<string> {
+  return (value) => {
+    const raw = scalarText(value);
+    if (raw === undefined) return value === undefined ? REQUIRED : NOT_TEXT;
+    const text = trim ? raw.trim() : raw;
+    return text.length <= max ? text : tooLong(max);
+  };
+}
+
+const NOT_DATE = new FieldProblem('must be a date string or epoch seconds');
+
+/** A provider date as sent (`YYYY-MM-DD HH:MM:SS`, SCTS or epoch seconds); read by core later. */
+export const readDateValue: FieldRule<string | number> = (value) => {
+  if (typeof value === 'string') return value.length <= 64 ? value : tooLong(64);
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  return value === undefined ? REQUIRED : NOT_DATE;
+};
+
+const NOT_WHOLE = new FieldProblem('must be a whole number');
+const BELOW_ONE = new FieldProblem('must be ≥ 1');
+const ABOVE_255 = new FieldProblem('must be ≤ 255');
+
+/** A part count or index: 1–255, as a number or as decimal text. */
+export const readSmallCount: FieldRule<number> = (value) => {
+  let count: number;
+  if (typeof value === 'number' && Number.isFinite(value)) count = value;
+  else if (typeof value === 'string' && /^\d{1,3}$/.test(value.trim())) count = Number(value);
+  else return value === undefined ? REQUIRED : NOT_WHOLE;
+  if (!Number.isSafeInteger(count)) return NOT_WHOLE;
+  if (count < 1) return BELOW_ONE;
+  return count <= 255 ? count : ABOVE_255;
+};
+
+/** `true`, `1`, `yes`, `on` (any case) → true; any other scalar → false. */
+export const readFlag: FieldRule<boolean> = (value) => {
+  const text = scalarText(value);
+  if (text === undefined) return value === undefined ? REQUIRED : NOT_TEXT;
+  return /^(true|1|yes|on)$/i.test(text.trim());
+};
+
+/** A field of a callback: its rule, and whether (with what advice) a callback without it is refused. */
+export interface FieldSpec<T> {
+  readonly rule: FieldRule<T>;
+  readonly required?: true;
+  /** Appended to "is required": the spellings accepted. */
+  readonly hint?: string;
+}
+
+type FieldTable = Record<string, FieldSpec<unknown>>;
+type RuleOutput<S> = S extends FieldSpec<infer T> ? T : never;
+type RequiredKeys<F extends FieldTable> = {
+  [K in keyof F]: F[K]['required'] extends true ? K : never;
+}[keyof F];
+
+/** What a field table reads: required fields always present, the others when sent. */
+export type FieldsOf<F extends FieldTable> = {
+  [K in RequiredKeys<F>]: RuleOutput<F[K]>;
+} & { [K in Exclude<keyof F, RequiredKeys<F>>]?: RuleOutput<F[K]> };
+
+/** A cross-field rule, run once every field has been read without problem. */
+export type FieldsCheck<T> = (fields: T) => { field: string; message: string }[];
+
+/** A rule as a zod schema (for users composing their own): refusals become custom issues. */
+export function fieldSchema<T>(rule: FieldRule<T>) {
+  return z.unknown().transform((value, ctx): T => {
+    const read = rule(value);
+    if (read instanceof FieldProblem) {
+      ctx.addIssue({ code: 'custom', message: read.message, input: value });
       return z.NEVER;
     }
+    return read;
   });
+}
 
-const dateValue = z.union([z.string().max(64, 'is longer than 64 characters'), z.number()], {
-  error: 'must be a date string or epoch seconds',
-});
+/** A payload's values under our field names, with the spelling each came in. */
+export interface PickedFields {
+  values: Record<string, unknown>;
+  /** The payload's own spelling per field, used to name it in issues. */
+  keys: Record<string, string>;
+  /** Fields whose only value was already refused (and reported) before reading. */
+  rejected: ReadonlySet<string>;
+}
 
-const smallCount = z
-  .union(
-    [
-      z.number(),
-      z
-        .string()
-        .trim()
-        .regex(/^\d{1,3}$/, 'must be a whole number'),
-    ],
-    {
-      error: 'must be a whole number',
-    },
-  )
-  .transform(Number)
-  .pipe(z.number().int('must be a whole number').min(1, 'must be ≥ 1').max(255, 'must be ≤ 255'));
+function withField(failed: Set<string> | undefined, field: string): Set<string> {
+  const set = failed ?? new Set<string>();
+  set.add(field);
+  return set;
+}
 
-const flag = scalar.transform((value) => /^(true|1|yes|on)$/i.test(String(value).trim()));
+/**
+ * Reads picked values with a table's rules (in table order, so issues come in field order), then
+ * the cross-field check over the fields read cleanly. An absent required field is reported with
+ * its hint, unless its value was already refused; a field gets one issue at most.
+ */
+export function readFields<F extends FieldTable>(
+  table: F,
+  picked: PickedFields,
+  issues: { field: string; message: string }[],
+  check?: FieldsCheck<FieldsOf<F>>,
+): FieldsOf<F> | undefined {
+  const fields: Record<string, unknown> = {};
+  let failed: Set<string> | undefined;
+
+  for (const field in table) {
+    const spec = table[field] as FieldSpec<unknown>;
+    const value = picked.values[field];
+    if (value === undefined) {
+      if (!spec.required) continue;
+      failed = withField(failed, field);
+      if (!picked.rejected.has(field)) {
+        issues.push({ field, message: spec.hint ? `is required (${spec.hint})` : 'is required' });
+      }
+      continue;
+    }
+    const read = spec.rule(value);
+    if (read instanceof FieldProblem) {
+      failed = withField(failed, field);
+      issues.push({ field: picked.keys[field] ?? field, message: read.message });
+    } else fields[field] = read;
+  }
+  const result = fields as FieldsOf<F>;
+  for (const problem of check ? check(result) : []) {
+    const field = problem.field;
+    if (failed?.has(field) || (picked.values[field] === undefined && picked.rejected.has(field))) {
+      continue; // already reported, by a rule or before reading
+    }
+    failed = withField(failed, field);
+    issues.push({ field: picked.keys[field] ?? field, message: problem.message });
+  }
+  return failed ? undefined : result;
+}
+
+/** A field table (and its cross-field check) as a zod schema over an object of our field names. */
+function fieldsSchema<F extends FieldTable>(table: F, check?: FieldsCheck<FieldsOf<F>>) {
+  return z.record(z.string(), z.unknown()).transform((values, ctx): FieldsOf<F> => {
+    const issues: { field: string; message: string }[] = [];
+    const fields = readFields(table, { values, keys: {}, rejected: NO_REJECTIONS }, issues, check);
+    for (const { field, message } of issues) {
+      ctx.addIssue({ code: 'custom', path: [field], message, input: values[field] });
+    }
+    return fields ?? z.NEVER;
+  });
+}
 
 /**
  * The fields of a delivery receipt, under our names, after aliases are resolved (`message_id`,
  * `msgid` → `messageId`; `number`, `msisdn` → `phoneNumber`; `statut` → `status`; `err-code` →
- * `errorCode`…). Input values are what the provider sends (strings or JSON scalars).
+ * `errorCode`…).
  */
-export const deliveryReceiptFieldsSchema = z.object({
-  messageId: messageIdSchema,
-  phoneNumber: callbackPhoneSchema,
-  status: scalarText(64).optional(),
-  errorCode: scalarText(64).optional(),
-  date: dateValue.optional(),
-  scts: dateValue.optional(),
-  messageTimestamp: dateValue.optional(),
-  tag: scalarText(64).optional(),
-});
-export type DeliveryReceiptFields = z.output<typeof deliveryReceiptFieldsSchema>;
+export const DELIVERY_RECEIPT_FIELDS = {
+  messageId: { rule: readMessageId, required: true, hint: 'send messageId, message_id or msgid' },
+  phoneNumber: {
+    rule: readPhoneNumber,
+    required: true,
+    hint: 'send phoneNumber, number or msisdn',
+  },
+  status: { rule: readText(64) },
+  errorCode: { rule: readText(64) },
+  date: { rule: readDateValue },
+  scts: { rule: readDateValue },
+  messageTimestamp: { rule: readDateValue },
+  tag: { rule: readText(64) },
+} as const satisfies FieldTable;
+export type DeliveryReceiptFields = FieldsOf<typeof DELIVERY_RECEIPT_FIELDS>;
 
 /** The fields of a reply (`msisdn`, `to`, `messageId`, `text`, `keyword`, `message-timestamp`, `concat*`, `type`). */
-export const inboundMessageFieldsSchema = z
-  .object({
-    messageId: messageIdSchema,
-    from: callbackPhoneSchema,
-    to: callbackPhoneSchema.optional(),
-    text: scalar
-      .transform((value) => String(value))
-      .refine((value) => value.length <= 10_000, 'is longer than 10000 characters')
-      .optional(),
-    keyword: scalarText(160).optional(),
-    type: scalarText(32).optional(),
-    receivedAt: dateValue.optional(),
-    concat: flag.optional(),
-    concatRef: scalarText(64).optional(),
-    concatTotal: smallCount.optional(),
-    concatPart: smallCount.optional(),
-  })
-  .superRefine((fields, ctx) => {
-    const anyConcat =
-      fields.concat === true ||
-      fields.concatRef !== undefined ||
-      fields.concatTotal !== undefined ||
-      fields.concatPart !== undefined;
-    if (!anyConcat || fields.concat === false) return;
-    for (const key of ['concatRef', 'concatTotal', 'concatPart'] as const) {
-      if (fields[key] === undefined || fields[key] === '') {
-        ctx.addIssue({
-          code: 'custom',
-          path: [key],
-          message: 'is required for a concatenated part',
-        });
-      }
+export const INBOUND_MESSAGE_FIELDS = {
+  messageId: { rule: readMessageId, required: true, hint: 'send messageId, message_id or msgid' },
+  from: { rule: readPhoneNumber, required: true, hint: 'send msisdn, phoneNumber or from' },
+  to: { rule: readPhoneNumber },
+  text: { rule: readText(10_000, { trim: false }) },
+  keyword: { rule: readText(160) },
+  type: { rule: readText(32) },
+  receivedAt: { rule: readDateValue },
+  concat: { rule: readFlag },
+  concatRef: { rule: readText(64) },
+  concatTotal: { rule: readSmallCount },
+  concatPart: { rule: readSmallCount },
+} as const satisfies FieldTable;
+export type InboundMessageFields = FieldsOf<typeof INBOUND_MESSAGE_FIELDS>;
+
+/** A concatenated part needs its reference, total and index, and cannot lie past the total. */
+export const checkConcat: FieldsCheck<InboundMessageFields> = (fields) => {
+  const problems: { field: string; message: string }[] = [];
+  const anyConcat =
+    fields.concat === true ||
+    fields.concatRef !== undefined ||
+    fields.concatTotal !== undefined ||
+    fields.concatPart !== undefined;
+  if (!anyConcat || fields.concat === false) return problems;
+  for (const key of ['concatRef', 'concatTotal', 'concatPart'] as const) {
+    if (fields[key] === undefined || fields[key] === '') {
+      problems.push({ field: key, message: 'is required for a concatenated part' });
     }
-    if (
-      fields.concatTotal !== undefined &&
-      fields.concatPart !== undefined &&
-      fields.concatPart > fields.concatTotal
-    ) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['concatPart'],
-        message: 'is greater than concat-total',
-      });
-    }
-  });
-export type InboundMessageFields = z.output<typeof inboundMessageFieldsSchema>;
+  }
+  if (
+    fields.concatTotal !== undefined &&
+    fields.concatPart !== undefined &&
+    fields.concatPart > fields.concatTotal
+  ) {
+    problems.push({ field: 'concatPart', message: 'is greater than concat-total' });
+  }
+  return problems;
+};
+
+export const messageIdSchema = fieldSchema(readMessageId);
+export const callbackPhoneSchema = fieldSchema(readPhoneNumber);
+export const deliveryReceiptFieldsSchema = fieldsSchema(DELIVERY_RECEIPT_FIELDS);
+export const inboundMessageFieldsSchema = fieldsSchema(INBOUND_MESSAGE_FIELDS, checkConcat);
