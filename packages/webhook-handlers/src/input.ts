@@ -1,4 +1,5 @@
 import type { WebhookIssue } from './errors.js';
+import { parseFlatJson } from './flat-json.js';
 
 /** Values a flat callback payload may carry (JSON scalars; form and query values are strings). */
 export type Scalar = string | number | boolean;
@@ -176,9 +177,9 @@ function entriesOfText(
     return undefined;
   }
   if (format === 'json' || (format === 'sniff' && (trimmed[0] === '{' || trimmed[0] === '['))) {
-    let parsed: unknown;
+    let parsed: unknown = parseFlatJson(trimmed);
     try {
-      parsed = JSON.parse(trimmed);
+      parsed ??= JSON.parse(trimmed);
     } catch {
       issues.push({ field: 'body', message: 'is not valid JSON' });
       return undefined;

@@ -3,13 +3,7 @@ import { z } from 'zod';
 import { type WebhookIssue, WebhookPayloadError } from './errors.js';
 import { type Charset, type FlatPayload, flatten, NO_REJECTIONS } from './input.js';
 import { detectOptOut, replyKeyword } from './opt-out.js';
-import {
-  checkConcat,
-  DELIVERY_RECEIPT_FIELDS,
-  INBOUND_MESSAGE_FIELDS,
-  type PickedFields,
-  readFields,
-} from './schemas.js';
+import { deliveryReceiptFields, inboundMessageFields, type PickedFields } from './schemas.js';
 import type { DeliveryReceipt, InboundMessage, ParseOptions } from './types.js';
 
 type AliasTable = Record<string, readonly string[]>;
@@ -40,43 +34,52 @@ export const INBOUND_ALIASES = {
   concatPart: ['concatpart'],
 } as const satisfies AliasTable;
 
-/** Per alias table: canonical spelling → our field and the spelling's rank (earlier wins). */
-const aliasIndexes = new WeakMap<AliasTable, Map<string, { field: string; rank: number }>>();
+/** Canonical spelling → position of our field in a reader, and the spelling's rank (earlier wins). */
+type AliasIndex = ReadonlyMap<string, { readonly position: number; readonly rank: number }>;
 
-function aliasIndex(aliases: AliasTable): Map<string, { field: string; rank: number }> {
-  let index = aliasIndexes.get(aliases);
-  if (!index) {
-    index = new Map();
-    for (const [field, spellings] of Object.entries(aliases)) {
-      for (const [rank, alias] of spellings.entries()) index.set(alias, { field, rank });
-    }
-    aliasIndexes.set(aliases, index);
+function aliasIndex(
+  aliases: AliasTable,
+  fields: { readonly names: readonly string[] },
+): AliasIndex {
+  const index = new Map<string, { position: number; rank: number }>();
+  for (const [position, field] of fields.names.entries()) {
+    for (const [rank, alias] of (aliases[field] ?? []).entries())
+      index.set(alias, { position, rank });
   }
   return index;
 }
+
+const RECEIPT_INDEX = aliasIndex(RECEIPT_ALIASES, deliveryReceiptFields);
+const RECEIVED_AT = inboundMessageFields.names.indexOf('receivedAt');
+const INBOUND_INDEX = aliasIndex(INBOUND_ALIASES, inboundMessageFields);
 
 /**
  * Our fields from the payload's: walks the fields present (a handful) rather than every alias.
  * When two spellings of one field are present, the earlier alias in the table wins.
  */
-function pick(flat: FlatPayload, aliases: AliasTable): PickedFields {
-  const index = aliasIndex(aliases);
-  const values: Record<string, unknown> = {};
-  const keys: Record<string, string> = {};
-  const ranks: Record<string, number> = {};
-  flat.fields.forEach((found, canonical) => {
+function pick(
+  flat: FlatPayload,
+  index: AliasIndex,
+  fields: { readonly names: readonly string[] },
+): PickedFields {
+  const values: unknown[] = [];
+  const keys: (string | undefined)[] = [];
+  const ranks: number[] = [];
+  for (const [canonical, found] of flat.fields) {
     const alias = index.get(canonical);
-    if (!alias || (ranks[alias.field] ?? Infinity) < alias.rank) return;
-    values[alias.field] = found.value;
-    keys[alias.field] = found.key;
-    ranks[alias.field] = alias.rank;
-  });
+    if (!alias || (ranks[alias.position] ?? Infinity) < alias.rank) continue;
+    values[alias.position] = found.value;
+    keys[alias.position] = found.key;
+    ranks[alias.position] = alias.rank;
+  }
   if (flat.rejected.size === 0) return { values, keys, rejected: NO_REJECTIONS };
   const rejected = new Set<string>();
   for (const canonical of flat.rejected) {
     const alias = index.get(canonical);
     // Refused by `flatten`, and no better-ranked spelling of the field was accepted.
-    if (alias && (ranks[alias.field] ?? Infinity) >= alias.rank) rejected.add(alias.field);
+    if (alias && (ranks[alias.position] ?? Infinity) >= alias.rank) {
+      rejected.add(fields.names[alias.position] as string);
+    }
   }
   return { values, keys, rejected };
 }
@@ -96,8 +99,10 @@ function fail(issues: WebhookIssue[]): never {
 /** Internal: a receipt from an already flattened payload (the HTTP layer flattens with the body's charset). */
 export function receiptFromFlat(flat: FlatPayload, options: ParseOptions = {}): DeliveryReceipt {
   const issues = [...flat.issues];
-  const picked = pick(flat, RECEIPT_ALIASES);
-  const fields = readFields(DELIVERY_RECEIPT_FIELDS, picked, issues);
+  const fields = deliveryReceiptFields.read(
+    pick(flat, RECEIPT_INDEX, deliveryReceiptFields),
+    issues,
+  );
   if (!fields || issues.length > 0) fail(issues);
   const timeZone = options.timeZone;
   const receipt: DeliveryReceipt = {
@@ -120,8 +125,8 @@ export function receiptFromFlat(flat: FlatPayload, options: ParseOptions = {}): 
 /** Internal: a reply from an already flattened payload. */
 export function inboundFromFlat(flat: FlatPayload, options: ParseOptions = {}): InboundMessage {
   const issues = [...flat.issues];
-  const picked = pick(flat, INBOUND_ALIASES);
-  const fields = readFields(INBOUND_MESSAGE_FIELDS, picked, issues, checkConcat);
+  const picked = pick(flat, INBOUND_INDEX, inboundMessageFields);
+  const fields = inboundMessageFields.read(picked, issues);
   if (!fields || issues.length > 0) fail(issues);
   const text = fields.text ?? '';
   const message: InboundMessage = {
@@ -137,7 +142,7 @@ export function inboundFromFlat(flat: FlatPayload, options: ParseOptions = {}): 
   const receivedAt = providerDate(
     fields.receivedAt,
     options.timeZone,
-    picked.keys.receivedAt?.toLowerCase() === 'scts' ? 'scts' : undefined,
+    picked.keys[RECEIVED_AT]?.toLowerCase() === 'scts' ? 'scts' : undefined,
   );
   if (receivedAt) message.receivedAt = receivedAt;
   if (

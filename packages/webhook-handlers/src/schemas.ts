@@ -119,7 +119,7 @@ export interface FieldSpec<T> {
   readonly hint?: string;
 }
 
-type FieldTable = Record<string, FieldSpec<unknown>>;
+export type FieldTable = Record<string, FieldSpec<unknown>>;
 type RuleOutput<S> = S extends FieldSpec<infer T> ? T : never;
 type RequiredKeys<F extends FieldTable> = {
   [K in keyof F]: F[K]['required'] extends true ? K : never;
@@ -145,12 +145,15 @@ export function fieldSchema<T>(rule: FieldRule<T>) {
   });
 }
 
-/** A payload's values under our field names, with the spelling each came in. */
+/**
+ * A payload's values for a table's fields, by position (the table's key order), with the
+ * spelling each came in. Arrays rather than records: read on every callback.
+ */
 export interface PickedFields {
-  values: Record<string, unknown>;
+  values: unknown[];
   /** The payload's own spelling per field, used to name it in issues. */
-  keys: Record<string, string>;
-  /** Fields whose only value was already refused (and reported) before reading. */
+  keys: (string | undefined)[];
+  /** Fields (our names) whose only value was already refused, and reported, before reading. */
   rejected: ReadonlySet<string>;
 }
 
@@ -160,59 +163,81 @@ function withField(failed: Set<string> | undefined, field: string): Set<string> 
   return set;
 }
 
-/**
- * Reads picked values with a table's rules (in table order, so issues come in field order), then
- * the cross-field check over the fields read cleanly. An absent required field is reported with
- * its hint, unless its value was already refused; a field gets one issue at most.
- */
-export function readFields<F extends FieldTable>(
-  table: F,
-  picked: PickedFields,
-  issues: { field: string; message: string }[],
-  check?: FieldsCheck<FieldsOf<F>>,
-): FieldsOf<F> | undefined {
-  const fields: Record<string, unknown> = {};
-  let failed: Set<string> | undefined;
+/** A field table with its cross-field check, ready to read payloads by position. */
+export class FieldReader<F extends FieldTable> {
+  /** Our field names, in table order: position `i` of `PickedFields` is `names[i]`. */
+  readonly names: readonly (keyof F & string)[];
+  private readonly specs: readonly FieldSpec<unknown>[];
+  private readonly positions: ReadonlyMap<string, number>;
 
-  for (const field in table) {
-    const spec = table[field] as FieldSpec<unknown>;
-    const value = picked.values[field];
-    if (value === undefined) {
-      if (!spec.required) continue;
-      failed = withField(failed, field);
-      if (!picked.rejected.has(field)) {
-        issues.push({ field, message: spec.hint ? `is required (${spec.hint})` : 'is required' });
+  constructor(
+    readonly table: F,
+    private readonly check?: FieldsCheck<FieldsOf<F>>,
+  ) {
+    this.names = Object.keys(table) as (keyof F & string)[];
+    this.specs = this.names.map((name) => table[name] as FieldSpec<unknown>);
+    this.positions = new Map(this.names.map((name, i) => [name, i]));
+  }
+
+  /**
+   * Reads picked values with the rules (in table order, so issues come in field order), then the
+   * cross-field check over the fields read cleanly. An absent required field is reported with its
+   * hint, unless its value was already refused; a field gets one issue at most.
+   */
+  read(
+    picked: PickedFields,
+    issues: { field: string; message: string }[],
+  ): FieldsOf<F> | undefined {
+    const fields: Record<string, unknown> = {};
+    let failed: Set<string> | undefined;
+    const { names, specs } = this;
+    for (let i = 0; i < names.length; i++) {
+      const field = names[i] as string;
+      const spec = specs[i] as FieldSpec<unknown>;
+      const value = picked.values[i];
+      if (value === undefined) {
+        if (!spec.required) continue;
+        failed = withField(failed, field);
+        if (!picked.rejected.has(field)) {
+          issues.push({ field, message: spec.hint ? `is required (${spec.hint})` : 'is required' });
+        }
+        continue;
       }
-      continue;
+      const read = spec.rule(value);
+      if (read instanceof FieldProblem) {
+        failed = withField(failed, field);
+        issues.push({ field: picked.keys[i] ?? field, message: read.message });
+      } else fields[field] = read;
     }
-    const read = spec.rule(value);
-    if (read instanceof FieldProblem) {
+    const result = fields as FieldsOf<F>;
+    for (const problem of this.check ? this.check(result) : []) {
+      const field = problem.field;
+      const at = this.positions.get(field);
+      const sent = at !== undefined && picked.values[at] !== undefined;
+      if (failed?.has(field) || (!sent && picked.rejected.has(field))) {
+        continue; // already reported, by a rule or before reading
+      }
       failed = withField(failed, field);
-      issues.push({ field: picked.keys[field] ?? field, message: read.message });
-    } else fields[field] = read;
-  }
-  const result = fields as FieldsOf<F>;
-  for (const problem of check ? check(result) : []) {
-    const field = problem.field;
-    if (failed?.has(field) || (picked.values[field] === undefined && picked.rejected.has(field))) {
-      continue; // already reported, by a rule or before reading
+      issues.push({
+        field: (at !== undefined && picked.keys[at]) || field,
+        message: problem.message,
+      });
     }
-    failed = withField(failed, field);
-    issues.push({ field: picked.keys[field] ?? field, message: problem.message });
+    return failed ? undefined : result;
   }
-  return failed ? undefined : result;
-}
 
-/** A field table (and its cross-field check) as a zod schema over an object of our field names. */
-function fieldsSchema<F extends FieldTable>(table: F, check?: FieldsCheck<FieldsOf<F>>) {
-  return z.record(z.string(), z.unknown()).transform((values, ctx): FieldsOf<F> => {
-    const issues: { field: string; message: string }[] = [];
-    const fields = readFields(table, { values, keys: {}, rejected: NO_REJECTIONS }, issues, check);
-    for (const { field, message } of issues) {
-      ctx.addIssue({ code: 'custom', path: [field], message, input: values[field] });
-    }
-    return fields ?? z.NEVER;
-  });
+  /** The zod schema of an object of our field names, read with the same rules. */
+  schema(): z.ZodType<FieldsOf<F>, Record<string, unknown>> {
+    return z.record(z.string(), z.unknown()).transform((input, ctx): FieldsOf<F> => {
+      const issues: { field: string; message: string }[] = [];
+      const values = this.names.map((name) => input[name]);
+      const fields = this.read({ values, keys: [], rejected: NO_REJECTIONS }, issues);
+      for (const { field, message } of issues) {
+        ctx.addIssue({ code: 'custom', path: [field], message, input: input[field] });
+      }
+      return fields ?? z.NEVER;
+    });
+  }
 }
 
 /**
@@ -278,5 +303,7 @@ export const checkConcat: FieldsCheck<InboundMessageFields> = (fields) => {
 
 export const messageIdSchema = fieldSchema(readMessageId);
 export const callbackPhoneSchema = fieldSchema(readPhoneNumber);
-export const deliveryReceiptFieldsSchema = fieldsSchema(DELIVERY_RECEIPT_FIELDS);
-export const inboundMessageFieldsSchema = fieldsSchema(INBOUND_MESSAGE_FIELDS, checkConcat);
+export const deliveryReceiptFields = new FieldReader(DELIVERY_RECEIPT_FIELDS);
+export const inboundMessageFields = new FieldReader(INBOUND_MESSAGE_FIELDS, checkConcat);
+export const deliveryReceiptFieldsSchema = deliveryReceiptFields.schema();
+export const inboundMessageFieldsSchema = inboundMessageFields.schema();
