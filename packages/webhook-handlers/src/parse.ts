@@ -3,12 +3,18 @@ import { z } from 'zod';
 import { type WebhookIssue, WebhookPayloadError } from './errors.js';
 import { type Charset, type FlatPayload, flatten, NO_REJECTIONS } from './input.js';
 import { detectOptOut, replyKeyword } from './opt-out.js';
-import { deliveryReceiptFields, inboundMessageFields, type PickedFields } from './schemas.js';
+import {
+  DELIVERY_RECEIPT_FIELDS,
+  deliveryReceiptFields,
+  INBOUND_MESSAGE_FIELDS,
+  inboundMessageFields,
+  type PickedFields,
+} from './schemas.js';
 import type { DeliveryReceipt, InboundMessage, ParseOptions } from './types.js';
 
 type AliasTable = Record<string, readonly string[]>;
 
-/** Our field → the provider spellings accepted, canonicalised (lower case, no `-_. `). */
+/** Our field (every one of the field table's) → the provider spellings accepted, canonicalised (lower case, no `-_. `). */
 export const RECEIPT_ALIASES = {
   messageId: ['messageid', 'msgid'],
   phoneNumber: ['phonenumber', 'number', 'msisdn'],
@@ -18,7 +24,7 @@ export const RECEIPT_ALIASES = {
   scts: ['scts'],
   messageTimestamp: ['messagetimestamp', 'timestamp'],
   tag: ['tag'],
-} as const satisfies AliasTable;
+} as const satisfies Record<keyof typeof DELIVERY_RECEIPT_FIELDS, readonly string[]>;
 
 export const INBOUND_ALIASES = {
   messageId: ['messageid', 'msgid'],
@@ -32,7 +38,7 @@ export const INBOUND_ALIASES = {
   concatRef: ['concatref'],
   concatTotal: ['concattotal'],
   concatPart: ['concatpart'],
-} as const satisfies AliasTable;
+} as const satisfies Record<keyof typeof INBOUND_MESSAGE_FIELDS, readonly string[]>;
 
 /** Canonical spelling → position of our field in a reader, and the spelling's rank (earlier wins). */
 type AliasIndex = ReadonlyMap<string, { readonly position: number; readonly rank: number }>;
@@ -50,8 +56,9 @@ function aliasIndex(
 }
 
 const RECEIPT_INDEX = aliasIndex(RECEIPT_ALIASES, deliveryReceiptFields);
-const RECEIVED_AT = inboundMessageFields.names.indexOf('receivedAt');
 const INBOUND_INDEX = aliasIndex(INBOUND_ALIASES, inboundMessageFields);
+/** Where a reply's date was found: an SCTS spelling is read as SCTS. */
+const RECEIVED_AT = inboundMessageFields.names.indexOf('receivedAt');
 
 /**
  * Our fields from the payload's: walks the fields present (a handful) rather than every alias.
