@@ -25,7 +25,7 @@ export type FieldRule<T> = (value: unknown) => T | FieldProblem;
 const NOT_TEXT = new FieldProblem('must be a string or a number');
 const REQUIRED = new FieldProblem('is required');
 
-/** A JSON scalar as zod's string/number/boolean accept it (numbers finite). */
+/** A scalar — a string, a finite number or a boolean — as text; undefined for anything else. */
 function scalarText(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : undefined;
