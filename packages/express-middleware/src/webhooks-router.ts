@@ -1,12 +1,11 @@
 import { SmsPartnerConfigError } from '@smspartner-kit/core';
 import {
+  createNodeHandler,
   createWebhooks,
-  DEFAULT_MAX_BODY_BYTES,
   type Webhooks,
   type WebhooksOptions,
 } from '@smspartner-kit/webhooks';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import { type BodyForWebhooks, bodyWasConsumed, readRawBody } from './read-body.js';
 
 export interface SmsPartnerWebhooksRouterOptions {
   /**
@@ -27,11 +26,6 @@ export interface SmsPartnerWebhooksRouterOptions {
 export type SmsPartnerWebhooksRouter = Router & { readonly webhooks: Webhooks };
 
 const ROUTER_OPTION_KEYS = new Set(['path', 'bodyTimeoutMs']);
-const DEFAULT_BODY_TIMEOUT_MS = 10_000;
-const BODY_TIMEOUT_ANSWER = {
-  error: 'request_timeout',
-  message: 'the request body did not arrive in time',
-};
 
 function isWebhooks(value: unknown): value is Webhooks {
   if (typeof value !== 'object' || value === null) return false;
@@ -39,27 +33,14 @@ function isWebhooks(value: unknown): value is Webhooks {
   return typeof candidate.handle === 'function' && typeof candidate.on === 'function';
 }
 
-// The webhooks package's internal HTTP context (a registered symbol, also read by its own
-// createNodeMiddleware): it tells the instance's configured maxBodyBytes.
-const HTTP_CONTEXT = Symbol.for('@smspartner-kit/webhooks.http-context');
-
 /**
- * How many bytes to read from an unparsed stream: the instance's own body limit, so a body the
- * contract would accept is never cut short, and a larger one reaches it as limit + 1 bytes → 413.
+ * Checks the router's own options; the prefix becomes an Express route pattern, so plain segments
+ * only. (`bodyTimeoutMs` is checked by `createNodeHandler`, which applies it.)
  */
-function bodyLimitOf(webhooks: Webhooks): number {
-  const context = (webhooks as { [HTTP_CONTEXT]?: { maxBodyBytes?: unknown } })[HTTP_CONTEXT];
-  const limit = context?.maxBodyBytes;
-  return typeof limit === 'number' && Number.isSafeInteger(limit) && limit > 0
-    ? limit
-    : DEFAULT_MAX_BODY_BYTES;
-}
-
-/** Checks the router options; the prefix becomes an Express route pattern, so plain segments only. */
 function routerSettings(
   options: SmsPartnerWebhooksRouterOptions | undefined,
   fallbackPath: unknown,
-): { prefix: string; bodyTimeoutMs: number } {
+): { prefix: string; bodyTimeoutMs: number | undefined } {
   const given = options ?? {};
   if (typeof given !== 'object' || given === null) {
     throw new SmsPartnerConfigError('smsPartnerWebhooks options: expected an object like { path }');
@@ -77,24 +58,19 @@ function routerSettings(
       'smsPartnerWebhooks options.path: must be a plain path starting with "/" (letters, digits, . _ ~ - between slashes)',
     );
   }
-  const bodyTimeoutMs = given.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
-  if (!Number.isSafeInteger(bodyTimeoutMs) || bodyTimeoutMs <= 0) {
-    throw new SmsPartnerConfigError(
-      'smsPartnerWebhooks options.bodyTimeoutMs: must be a whole number of milliseconds > 0',
-    );
-  }
-  return { prefix: path.replace(/\/$/, ''), bodyTimeoutMs };
+  return { prefix: path.replace(/\/$/, ''), bodyTimeoutMs: given.bodyTimeoutMs };
 }
 
 /**
  * An Express router serving the SMS Partner callbacks (`/dlr` for delivery receipts, `/replies`
- * for replies and STOPs) through `webhooks.handle`, the one HTTP contract of
- * `@smspartner-kit/webhooks`: token check, methods (405), content types (415), size (413),
- * parsing and dispatch all happen there; this router only translates Express to it and back.
+ * for replies and STOPs) with `createNodeHandler`, the `node:http` side of the one HTTP contract
+ * of `@smspartner-kit/webhooks`: token check (before any body is read), methods (405), content
+ * types (415), size (413), slow bodies (408), parsing and dispatch all happen there; this router
+ * only chooses the routes.
  *
  * Works with or without `express.json()` / `urlencoded()` / `raw()` / `text()` mounted before it:
- * a body already read is passed on as parsed, an untouched stream is read here up to the
- * instance's `maxBodyBytes` (64 kB by default).
+ * a body already read is passed on as parsed, an untouched stream is read up to the instance's
+ * `maxBodyBytes` (64 kB by default).
  */
 export function smsPartnerWebhooks(
   webhooksOrOptions: Webhooks | WebhooksOptions,
@@ -107,45 +83,10 @@ export function smsPartnerWebhooks(
     given ? undefined : webhooksOrOptions?.path,
   );
   const webhooks = given ? webhooksOrOptions : createWebhooks(webhooksOrOptions);
-  const limit = bodyLimitOf(webhooks);
+  const handle = createNodeHandler(webhooks, bodyTimeoutMs === undefined ? {} : { bodyTimeoutMs });
+  // Express 4 does not catch what a handler throws asynchronously: errors go to next().
+  const handler = (req: Request, res: Response, next: NextFunction): void => handle(req, res, next);
   const router = express.Router();
-
-  const serve = async (req: Request, res: Response, next: NextFunction): Promise<void> => {
-    try {
-      let body: BodyForWebhooks;
-      let overLimit = false;
-      if (bodyWasConsumed(req)) body = req.body as BodyForWebhooks;
-      else {
-        const read = await readRawBody(req, limit, bodyTimeoutMs);
-        if (read.timedOut) {
-          // Transport-level, before there is anything for the contract to judge: answer and hang up
-          // (Express's final handler would wait for the body that never comes).
-          res.status(408).set('connection', 'close').json(BODY_TIMEOUT_ANSWER);
-          return;
-        }
-        ({ body, overLimit } = read);
-      }
-      const answer = await webhooks.handle({
-        method: req.method,
-        // The full original URL: the contract picks dlr/replies from its path and reads ?token=.
-        url: req.originalUrl,
-        headers: req.headers,
-        body,
-      });
-      res.statusCode = answer.status;
-      for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
-      // The unread rest of an oversized body must not be parsed as the next request.
-      if (overLimit) res.setHeader('connection', 'close');
-      res.end(answer.body);
-    } catch (error) {
-      // Express 4 does not catch rejected promises from handlers: always hand errors on.
-      next(error);
-    }
-  };
-  const handler = (req: Request, res: Response, next: NextFunction): void => {
-    void serve(req, res, next);
-  };
-
   // Every method is routed: the contract, not Express, answers 405 to a PUT or DELETE.
   router.all(`${prefix}/dlr`, handler);
   router.all(`${prefix}/replies`, handler);

@@ -301,6 +301,38 @@ describe('smsPartnerWebhooks() routing and options', () => {
     }
   });
 
+  it('checks the token before reading any body: a wrong token is a 401 before the body arrives', async () => {
+    const webhooks = createWebhooks({ secret: SECRET, logger: quiet });
+    const app = express();
+    app.use(smsPartnerWebhooks(webhooks, { bodyTimeoutMs: 60_000 }));
+    const server = await listen(app);
+    try {
+      const { hostname, port } = new URL(server.url);
+      // Announces 100,000 bytes and sends none: only a router that does not wait for the body
+      // can answer (a reader would wait for the 60 s body deadline).
+      const answer = await new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(port), hostname);
+        let text = '';
+        socket.setEncoding('utf8');
+        socket.on('data', (chunk: string) => {
+          text += chunk;
+          if (text.includes('\r\n\r\n')) {
+            socket.destroy();
+            resolve(text);
+          }
+        });
+        socket.on('error', reject);
+        socket.write(
+          'POST /dlr?token=wrong HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: 100000\r\n\r\n',
+        );
+      });
+      expect(answer).toMatch(/^HTTP\/1\.1 401 /);
+    } finally {
+      await server.close();
+      webhooks.close();
+    }
+  });
+
   it("reads up to the instance's own maxBodyBytes: a larger limit is never cut at 64 kB", async () => {
     const webhooks = createWebhooks({ secret: SECRET, logger: quiet, maxBodyBytes: 200_000 });
     const app = express();

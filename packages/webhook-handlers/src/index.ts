@@ -11,7 +11,14 @@ export {
   formatScts,
 } from './forge.js';
 export type { HandleRequest, HandleResponse } from './http.js';
-export { createNodeMiddleware, type NodeMiddleware, type NodeMiddlewareOptions } from './node.js';
+export {
+  createNodeHandler,
+  createNodeMiddleware,
+  type NodeHandlerOptions,
+  type NodeMiddleware,
+  type NodeMiddlewareOptions,
+  nodeMiddlewareOptionsSchema,
+} from './node.js';
 export { detectOptOut, foldKeyword, isOptOutText, OPT_OUT_KEYWORDS } from './opt-out.js';
 export {
   DEFAULT_DEDUPE_TTL_MS,

@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { SmsPartnerConfigError, toFieldIssues } from '@smspartner-kit/core';
+import { z } from 'zod';
 import {
   ALLOW,
   type HandleResponse,
@@ -14,11 +16,33 @@ import {
 import { DEFAULT_MAX_BODY_BYTES, DEFAULT_PATH } from './options.js';
 import { HTTP_CONTEXT, type Webhooks } from './webhooks.js';
 
-export interface NodeMiddlewareOptions {
-  /** Mount point; serves `${path}/dlr` and `${path}/replies`. Default `/webhooks/smspartner`. */
-  path?: string;
+export interface NodeHandlerOptions {
   /** Give up on a client that stops sending its body. Default 10 s (answers 408). */
   bodyTimeoutMs?: number;
+}
+
+export interface NodeMiddlewareOptions extends NodeHandlerOptions {
+  /** Mount point; serves `${path}/dlr` and `${path}/replies`. Default `/webhooks/smspartner`. */
+  path?: string;
+}
+
+export const nodeMiddlewareOptionsSchema = z.strictObject({
+  path: z.string().optional(),
+  bodyTimeoutMs: z
+    .number()
+    .int('must be a whole number of milliseconds')
+    .positive('must be > 0')
+    .optional(),
+});
+
+function checkedOptions(options: unknown, what: string): NodeMiddlewareOptions {
+  const parsed = nodeMiddlewareOptionsSchema.safeParse(options ?? {});
+  if (parsed.success) return parsed.data;
+  const issues = toFieldIssues(parsed.error, Object.keys(nodeMiddlewareOptionsSchema.shape));
+  throw new SmsPartnerConfigError(
+    `Invalid ${what} options: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`,
+    issues,
+  );
 }
 
 export type NodeMiddleware = (
@@ -238,53 +262,52 @@ function requestHeader(req: IncomingMessage, name: string): string | undefined {
   return undefined;
 }
 
-function frameworkBody(req: IncomingMessage): unknown {
-  const body = (req as IncomingMessage & { body?: unknown }).body;
+/**
+ * The body some framework already read, or undefined when the stream is still ours to read. A
+ * stream read by someone else (body-parser flags `req._body`; any reader leaves it ended or read)
+ * is never read again, whatever it left in `req.body` — waiting on it would hang. An unread stream
+ * with `{}` in `req.body` is Express 4's body-parser skipping a content type it does not parse.
+ */
+function bodyAlreadyRead(req: IncomingMessage): { body: unknown } | undefined {
+  const { body, _body: parsed } = req as IncomingMessage & { body?: unknown; _body?: unknown };
+  if (parsed === true || req.readableEnded || req.readableDidRead) return { body };
   if (body === undefined || body === null) return undefined;
-  // `{}` left by a body parser that did not match the content type: the stream is still unread.
-  if (
+  const skipped =
     typeof body === 'object' &&
     !(body instanceof Uint8Array) &&
     Object.getPrototypeOf(body) === Object.prototype &&
-    Object.keys(body).length === 0 &&
-    !req.readableEnded
-  ) {
-    return undefined;
-  }
-  return body;
+    Object.keys(body).length === 0;
+  return skipped ? undefined : { body };
 }
 
 /**
- * `node:http` (and Connect/Express-style) middleware serving `${path}/dlr` and `${path}/replies`
- * with the exact contract of `webhooks.handle`. Other paths: `next()` or, standalone, 404. A body
- * a framework already parsed (`req.body`) is used as is; otherwise the stream is read, up to the
- * body limit (413 as soon as it is passed, without reading the rest).
+ * Serves every request it is given as an SMS Partner callback, with the exact contract of
+ * `webhooks.handle`: the kind comes from the URL's last segment (`…/dlr`, `…/replies`, 404
+ * otherwise), the token is checked before any body is read, a body a framework already read
+ * (`req.body`) is used as is, otherwise the stream is read up to the body limit (413 as soon as
+ * it is passed, without reading the rest; 408 for a client that stops sending). For routers that
+ * choose the routes themselves (Express: `router.all('/dlr', handler)`); errors go to `next`.
+ * @throws SmsPartnerConfigError for invalid options.
  */
-export function createNodeMiddleware(
+export function createNodeHandler(
   webhooks: Webhooks,
-  options: NodeMiddlewareOptions = {},
+  options: NodeHandlerOptions = {},
 ): NodeMiddleware {
-  const base = normalizePath(options.path ?? DEFAULT_PATH);
-  const served = new Set([`${base}/dlr`, `${base}/replies`]);
+  const { bodyTimeoutMs = 10_000 } = checkedOptions(options, 'createNodeHandler');
+  return nodeHandler(webhooks, bodyTimeoutMs);
+}
+
+function nodeHandler(webhooks: Webhooks, bodyTimeoutMs: number): NodeMiddleware {
   const context = (webhooks as Webhooks & { [HTTP_CONTEXT]?: HttpContext })[HTTP_CONTEXT];
   const limit = context?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const shared: MiddlewareShared = {
     webhooks,
     context,
-    deadlines: new BodyDeadlines(options.bodyTimeoutMs ?? 10_000),
+    deadlines: new BodyDeadlines(bodyTimeoutMs),
     limit,
   };
-
   return (req, res, next) => {
     const url = (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '/';
-    const q = url.indexOf('?');
-    let path = q === -1 ? url : url.slice(0, q);
-    while (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
-    if (!served.has(path)) {
-      if (next) next();
-      else send(res, jsonResponse(404, { error: 'not_found', message: 'no such webhook route' }));
-      return;
-    }
     const checked = context ? preflight(context, req.method, url) : undefined;
     // Path, method and token first: an unauthenticated body is never read.
     if (checked && 'status' in checked) {
@@ -303,9 +326,9 @@ export function createNodeMiddleware(
       return;
     }
     const exchange = new CallbackExchange(shared, req, res, next, url, checked);
-    const existing = frameworkBody(req);
-    if (existing !== undefined || req.method === 'GET') {
-      exchange.dispatch(existing);
+    const read = bodyAlreadyRead(req);
+    if (read || req.method === 'GET') {
+      exchange.dispatch(read?.body);
       return;
     }
     const declared = Number(requestHeader(req, 'content-length'));
@@ -315,5 +338,29 @@ export function createNodeMiddleware(
       return;
     }
     exchange.readBody();
+  };
+}
+
+/**
+ * `node:http` (and Connect/Express-style) middleware serving `${path}/dlr` and `${path}/replies`
+ * with `createNodeHandler`. Other paths: `next()` or, standalone, 404.
+ * @throws SmsPartnerConfigError for invalid options.
+ */
+export function createNodeMiddleware(
+  webhooks: Webhooks,
+  options: NodeMiddlewareOptions = {},
+): NodeMiddleware {
+  const { path, bodyTimeoutMs = 10_000 } = checkedOptions(options, 'createNodeMiddleware');
+  const base = normalizePath(path ?? DEFAULT_PATH);
+  const served = new Set([`${base}/dlr`, `${base}/replies`]);
+  const handle = nodeHandler(webhooks, bodyTimeoutMs);
+  return (req, res, next) => {
+    const url = (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '/';
+    const q = url.indexOf('?');
+    let path = q === -1 ? url : url.slice(0, q);
+    while (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
+    if (served.has(path)) handle(req, res, next);
+    else if (next) next();
+    else send(res, jsonResponse(404, { error: 'not_found', message: 'no such webhook route' }));
   };
 }

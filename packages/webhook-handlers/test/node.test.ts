@@ -1,11 +1,14 @@
 import type { IncomingMessage } from 'node:http';
 import { connect } from 'node:net';
+import { SmsPartnerConfigError } from '@smspartner-kit/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
+  createNodeHandler,
   createNodeMiddleware,
   createWebhooks,
   type DeliveryReceipt,
   forgeDeliveryReceipt,
+  forgeInboundMessage,
   type Webhooks,
 } from '../src/index.js';
 import { listen, rawRequest } from './helpers.js';
@@ -233,5 +236,74 @@ describe('createNodeMiddleware', () => {
       body: receiptJson(),
     });
     expect(after.status).toBe(200);
+  });
+});
+
+describe('createNodeHandler', () => {
+  it('serves whatever routes a router gives it; the kind comes from the last path segment', async () => {
+    const webhooks = createWebhooks({ secret: SECRET, logger: quiet });
+    const replies: string[] = [];
+    webhooks.on('inbound-message', (m) => void replies.push(m.text));
+    const handle = createNodeHandler(webhooks);
+    // A router of its own: only /any/prefix/… reaches the handler.
+    const server = await listen((req, res) => {
+      if (req.url?.startsWith('/any/prefix/')) handle(req, res);
+      else res.writeHead(418).end();
+    });
+    cleanups.push(() => server.close());
+    const reply = new URLSearchParams(forgeInboundMessage({ text: 'merci' })).toString();
+    const ok = await rawRequest(server.port, {
+      method: 'POST',
+      path: `/any/prefix/replies?token=${SECRET}`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: reply,
+    });
+    expect(ok.status).toBe(200);
+    expect(replies).toEqual(['merci']);
+    const elsewhere = await rawRequest(server.port, {
+      method: 'GET',
+      path: `/any/prefix/other?token=${SECRET}`,
+    });
+    expect(elsewhere.status).toBe(404);
+    expect(elsewhere.json?.error).toBe('not_found');
+  });
+
+  it('never waits on a stream another reader consumed without setting req.body', async () => {
+    const webhooks = createWebhooks({ secret: SECRET, logger: quiet });
+    const handle = createNodeHandler(webhooks, { bodyTimeoutMs: 60_000 });
+    const server = await listen(async (req, res) => {
+      await readAll(req); // drained, nothing kept
+      handle(req, res);
+    });
+    cleanups.push(() => server.close());
+    const response = await rawRequest(server.port, {
+      method: 'POST',
+      path: `/webhooks/smspartner/dlr?token=${SECRET}`,
+      headers: { 'content-type': 'application/json' },
+      body: receiptJson(),
+    });
+    // Answered by the contract at once (no body reached it), not by the 60 s deadline.
+    expect(response.status).toBe(400);
+    expect((response.json?.issues as { field: string }[] | undefined)?.[0]?.field).toBe('body');
+  });
+
+  it.each([
+    [{ bodyTimeoutMs: 0 }, 'bodyTimeoutMs'],
+    [{ bodyTimeoutMs: 1.5 }, 'bodyTimeoutMs'],
+    [{ bodyTimeoutMs: '10' }, 'bodyTimeoutMs'],
+    [{ path: 5 }, 'path'],
+    [{ bodyTimeout: 10 }, 'bodyTimeout'],
+  ])('refuses invalid options %j, naming %s', (options, field) => {
+    const webhooks = createWebhooks({ secret: SECRET, logger: quiet });
+    for (const create of [createNodeHandler, createNodeMiddleware]) {
+      let caught: unknown;
+      try {
+        create(webhooks, options as never);
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(SmsPartnerConfigError);
+      expect((caught as SmsPartnerConfigError).issues.map((i) => i.field)).toEqual([field]);
+    }
   });
 });
