@@ -26,6 +26,7 @@ import {
 import {
   clientOptionsSchema,
   DEFAULT_BASE_URL,
+  parseConfigOptions,
   type SendParams,
   type SmsPartnerClientOptions,
   toFieldIssues,
@@ -195,15 +196,7 @@ export class SmsPartnerClient {
     if (!options || typeof options !== 'object' || Array.isArray(options)) {
       throw new SmsPartnerConfigError('SmsPartnerClient options must be an object');
     }
-    const parsed = clientOptionsSchema.safeParse(options);
-    if (!parsed.success) {
-      const issues = toFieldIssues(parsed.error, Object.keys(clientOptionsSchema.shape));
-      throw new SmsPartnerConfigError(
-        `Invalid SmsPartnerClient options: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`,
-        issues,
-      );
-    }
-    const o = parsed.data;
+    const o = parseConfigOptions(clientOptionsSchema, options, 'SmsPartnerClient');
     this.#apiKey = checkApiKey(o.apiKey ?? env().SMSPARTNER_API_KEY);
     registerSecret(this.#apiKey);
     const baseUrl = o.baseUrl ?? env().SMSPARTNER_BASE_URL ?? DEFAULT_BASE_URL;

@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import {
   PROVIDER_ERROR_MEANINGS,
   SmsPartnerApiError,
@@ -11,6 +12,7 @@ import {
   SmsPartnerValidationError,
 } from './errors.js';
 import { registerSecret } from './redact.js';
+import { parseConfigOptions } from './schemas.js';
 
 const KEY = 'unit-test-secret-key-4242';
 registerSecret(KEY);
@@ -125,5 +127,31 @@ describe('secret redaction in every error type', () => {
     const cause = error.cause as Error & { code?: string; cause?: Error & { code?: string } };
     expect(cause.name).toBe('TypeError');
     expect(cause.cause?.code).toBe('ECONNRESET');
+  });
+});
+
+describe('parseConfigOptions', () => {
+  const schema = z.strictObject({ timeoutMs: z.number().int('must be a whole number').optional() });
+
+  it('returns the parsed options', () => {
+    expect(parseConfigOptions(schema, { timeoutMs: 5 }, 'Widget')).toEqual({ timeoutMs: 5 });
+  });
+
+  it('throws SmsPartnerConfigError naming every field and rule, unknown keys with a hint', () => {
+    let caught: unknown;
+    try {
+      parseConfigOptions(schema, { timeoutMs: 1.5, timeoutms: 2 }, 'Widget');
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(SmsPartnerConfigError);
+    const { message, issues } = caught as SmsPartnerConfigError;
+    expect(issues).toEqual([
+      { field: 'timeoutMs', message: 'must be a whole number' },
+      { field: 'timeoutms', message: 'unknown field "timeoutms"; did you mean "timeoutMs"?' },
+    ]);
+    expect(message).toBe(
+      'Invalid Widget options: timeoutMs: must be a whole number; timeoutms: unknown field "timeoutms"; did you mean "timeoutMs"?',
+    );
   });
 });

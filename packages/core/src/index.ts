@@ -33,6 +33,7 @@ export {
   DEFAULT_BASE_URL,
   formatSchema,
   messageSchema,
+  parseConfigOptions,
   type RetryOptions,
   retryOptionsSchema,
   type SendParams,

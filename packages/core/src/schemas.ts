@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { FieldIssue } from './errors.js';
+import { type FieldIssue, SmsPartnerConfigError } from './errors.js';
 import { phoneNumberSchema } from './phone.js';
 import { countSegments, SMS_PARTNER_MAX_PARTS } from './segments/index.js';
 import { describeParisTime } from './time.js';
@@ -179,4 +179,22 @@ export function toFieldIssues(error: z.ZodError, knownKeys: readonly string[] = 
     out.push({ field, message: missing ? `${field || 'value'} is required` : issue.message });
   }
   return out;
+}
+
+/**
+ * Options read with a zod object schema: the parsed data, or `SmsPartnerConfigError` naming each
+ * field and rule (`Invalid ${what} options: field: rule; …`, unknown keys with a hint).
+ */
+export function parseConfigOptions<T extends z.ZodObject>(
+  schema: T,
+  options: unknown,
+  what: string,
+): z.output<T> {
+  const parsed = schema.safeParse(options);
+  if (parsed.success) return parsed.data;
+  const issues = toFieldIssues(parsed.error, Object.keys(schema.shape));
+  throw new SmsPartnerConfigError(
+    `Invalid ${what} options: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`,
+    issues,
+  );
 }

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { SmsPartnerConfigError, toFieldIssues } from '@smspartner-kit/core';
+import { parseConfigOptions } from '@smspartner-kit/core';
 import { z } from 'zod';
 import {
   ALLOW,
@@ -34,16 +34,6 @@ export const nodeMiddlewareOptionsSchema = z.strictObject({
     .positive('must be > 0')
     .optional(),
 });
-
-function checkedOptions(options: unknown, what: string): NodeMiddlewareOptions {
-  const parsed = nodeMiddlewareOptionsSchema.safeParse(options ?? {});
-  if (parsed.success) return parsed.data;
-  const issues = toFieldIssues(parsed.error, Object.keys(nodeMiddlewareOptionsSchema.shape));
-  throw new SmsPartnerConfigError(
-    `Invalid ${what} options: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`,
-    issues,
-  );
-}
 
 export type NodeMiddleware = (
   req: IncomingMessage,
@@ -293,7 +283,11 @@ export function createNodeHandler(
   webhooks: Webhooks,
   options: NodeHandlerOptions = {},
 ): NodeMiddleware {
-  const { bodyTimeoutMs = 10_000 } = checkedOptions(options, 'createNodeHandler');
+  const { bodyTimeoutMs = 10_000 } = parseConfigOptions(
+    nodeMiddlewareOptionsSchema,
+    options ?? {},
+    'createNodeHandler',
+  );
   return nodeHandler(webhooks, bodyTimeoutMs);
 }
 
@@ -350,7 +344,11 @@ export function createNodeMiddleware(
   webhooks: Webhooks,
   options: NodeMiddlewareOptions = {},
 ): NodeMiddleware {
-  const { path, bodyTimeoutMs = 10_000 } = checkedOptions(options, 'createNodeMiddleware');
+  const { path, bodyTimeoutMs = 10_000 } = parseConfigOptions(
+    nodeMiddlewareOptionsSchema,
+    options ?? {},
+    'createNodeMiddleware',
+  );
   const base = normalizePath(path ?? DEFAULT_PATH);
   const served = new Set([`${base}/dlr`, `${base}/replies`]);
   const handle = nodeHandler(webhooks, bodyTimeoutMs);

@@ -1,4 +1,4 @@
-import { SmsPartnerConfigError, toFieldIssues } from '@smspartner-kit/core';
+import { parseConfigOptions } from '@smspartner-kit/core';
 import { z } from 'zod';
 import { DEFAULT_PATH } from './options.js';
 
@@ -33,15 +33,11 @@ export function callbackUrls(options: CallbackUrlsOptions): {
   urlDlr: string;
   urlResponse: string;
 } {
-  const parsed = callbackUrlsOptionsSchema.safeParse(options);
-  if (!parsed.success) {
-    const issues = toFieldIssues(parsed.error, Object.keys(callbackUrlsOptionsSchema.shape));
-    throw new SmsPartnerConfigError(
-      `Invalid callbackUrls options: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`,
-      issues,
-    );
-  }
-  const { publicUrl, secret, path = DEFAULT_PATH } = parsed.data;
+  const {
+    publicUrl,
+    secret,
+    path = DEFAULT_PATH,
+  } = parseConfigOptions(callbackUrlsOptionsSchema, options, 'callbackUrls');
   const origin = publicUrl.replace(/\/+$/, '');
   let mount = path.trim();
   if (mount && !mount.startsWith('/')) mount = `/${mount}`;
