@@ -157,6 +157,9 @@ export interface PickedFields {
   rejected: ReadonlySet<string>;
 }
 
+/** Shared by every table without a cross-field check: no array per callback. */
+const NO_PROBLEMS: readonly { field: string; message: string }[] = [];
+
 function withField(failed: Set<string> | undefined, field: string): Set<string> {
   const set = failed ?? new Set<string>();
   set.add(field);
@@ -210,7 +213,7 @@ export class FieldReader<F extends FieldTable> {
       } else fields[field] = read;
     }
     const result = fields as FieldsOf<F>;
-    for (const problem of this.check ? this.check(result) : []) {
+    for (const problem of this.check?.(result) ?? NO_PROBLEMS) {
       const field = problem.field;
       const at = this.positions.get(field);
       const sent = at !== undefined && picked.values[at] !== undefined;
