@@ -19,7 +19,9 @@ export const TOOLING = ['typescript@5.9.3', '@types/node@20.19.43'];
 export function kitPackages() {
   const found = new Map();
   for (const folder of readdirSync(join(root, 'packages'))) {
-    const manifest = JSON.parse(readFileSync(join(root, 'packages', folder, 'package.json'), 'utf8'));
+    const manifest = JSON.parse(
+      readFileSync(join(root, 'packages', folder, 'package.json'), 'utf8'),
+    );
     if (!manifest.private) found.set(manifest.name, join(root, 'packages', folder));
   }
   return found;
@@ -62,10 +64,17 @@ export function exampleBlock(readme, marker) {
 
 /** Package names the code imports (`node:` built-ins left out). */
 export function importedPackages(code) {
-  const specifiers = [...code.matchAll(/(?:from|import)\s*\(?\s*['"]([^'"]+)['"]/g)].map((m) => m[1]);
+  const specifiers = [...code.matchAll(/(?:from|import)\s*\(?\s*['"]([^'"]+)['"]/g)].map(
+    (m) => m[1],
+  );
   const names = specifiers
     .filter((s) => !s.startsWith('.') && !s.startsWith('node:'))
-    .map((s) => s.split('/').slice(0, s.startsWith('@') ? 2 : 1).join('/'));
+    .map((s) =>
+      s
+        .split('/')
+        .slice(0, s.startsWith('@') ? 2 : 1)
+        .join('/'),
+    );
   return [...new Set(names)];
 }
 
@@ -100,7 +109,9 @@ export async function freshProjectFromReadme({ readmePath, marker, compilerOptio
   // npm hoists transitive dependencies, so an import the install line forgot would still resolve.
   const missing = importedPackages(example).filter((name) => !names.includes(name));
   if (missing.length > 0) {
-    throw new Error(`the example imports ${missing.join(', ')}, which the install line does not name`);
+    throw new Error(
+      `the example imports ${missing.join(', ')}, which the install line does not name`,
+    );
   }
   writeFileSync(join(dir, 'src', 'main.ts'), example);
   writeFileSync(
