@@ -38,9 +38,9 @@ async function setup(
   onCleanup(() => worker.close());
   const events: { [K in keyof SendQueueEvents]?: SendQueueEvents[K][] } = {};
   for (const name of ['sent', 'failed', 'outcome-unknown', 'reconciled'] as const) {
-    worker.on(name, (payload) => {
-      (events[name] ??= [] as never[]).push(payload as never);
-    });
+    const list: SendQueueEvents[typeof name][] = [];
+    events[name] = list as never;
+    worker.on(name, (payload) => list.push(payload));
   }
   return { sb, prefix, queue, worker, events };
 }
