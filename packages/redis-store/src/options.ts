@@ -1,4 +1,5 @@
-import { parseConfigOptions, SmsPartnerValidationError } from '@smspartner-kit/core';
+import { SmsPartnerValidationError } from '@smspartner-kit/core';
+import { parseConfigOptions } from '@smspartner-kit/core/internal';
 import { z } from 'zod';
 
 export const DEFAULT_KEY_PREFIX = 'smspartner:';

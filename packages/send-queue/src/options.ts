@@ -1,7 +1,9 @@
-import { parseConfigOptions, phoneNumberSchema, sendParamsSchema } from '@smspartner-kit/core';
+import { phoneNumberSchema, sendParamsSchema } from '@smspartner-kit/core';
+import { parseConfigOptions } from '@smspartner-kit/core/internal';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
 import { marketingWindowSchema } from './marketing-window.js';
+import type { QueuedSendParams } from './types.js';
 
 export const DEFAULT_QUEUE_NAME = 'smspartner-sends';
 
@@ -95,10 +97,51 @@ export type SendWorkerOptions = z.input<typeof sendWorkerOptionsSchema>;
 
 export const categorySchema = z.enum(['transactional', 'marketing']);
 
-/** A queued send: `send()` parameters without `tag` (the queue sets it) or `scheduledAt`. */
-export const queuedSendSchema = sendParamsSchema
-  .omit({ tag: true, scheduledAt: true })
-  .extend({ from: phoneNumberSchema.optional() });
+/** Stands in for a missing `from` (the worker's client may supply it) while checking the rest. */
+const PLACEHOLDER_FROM = '33600000000';
+
+/**
+ * A queued send: `send()` parameters, checked by core's `sendParamsSchema`, without `tag` (the
+ * queue gives every job its own: it is how an unknown outcome is reconciled) or `scheduledAt`
+ * (use `category: 'marketing'` or enqueue later); `from` may come from the worker's client.
+ */
+export const queuedSendSchema = z
+  .record(z.string(), z.unknown())
+  .transform((value, ctx): QueuedSendParams => {
+    if ('tag' in value) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tag'],
+        message: 'the queue sets tag itself (one per job, used to reconcile unknown outcomes)',
+      });
+    }
+    if ('scheduledAt' in value) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['scheduledAt'],
+        message: "not supported in the queue: use category 'marketing' or enqueue later",
+      });
+    }
+    const parsed = sendParamsSchema.safeParse({ ...value, from: value.from ?? PLACEHOLDER_FROM });
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+      }
+    }
+    if (!parsed.success || 'tag' in value || 'scheduledAt' in value) return z.NEVER;
+    const { from, ...rest } = parsed.data;
+    return value.from === undefined ? rest : { ...rest, from };
+  });
+
+/** Parameters shared by every message of a campaign (checked with the message by queuedSendSchema). */
+const campaignSendSchema = z.strictObject({
+  from: z.string().optional(),
+  isStopSms: z.boolean().optional(),
+  urlResponse: z.string().optional(),
+  urlDlr: z.string().optional(),
+  sandbox: z.boolean().optional(),
+  format: z.enum(['json', 'xml']).optional(),
+});
 
 export const enqueueOptionsSchema = z.strictObject({
   /** A repeated key within `idempotencyTtlMs` queues nothing and returns the first job. */
@@ -116,7 +159,7 @@ export const campaignOptionsSchema = z.strictObject({
   /** Required: campaigns are often commercial, and commercial SMS must wait for the window. */
   category: categorySchema,
   /** Parameters shared by every message (`from`, `isStopSms`, `urlDlr`…). */
-  send: queuedSendSchema.omit({ to: true, message: true }).partial().optional(),
+  send: campaignSendSchema.optional(),
   /** Recipients queued per round trip. Default 500. */
   chunkSize: z.number().int().min(1).max(10_000).optional(),
   /** Reading pauses while more jobs than this wait (bounds Redis memory). Default 20,000. */

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
-import { phoneNumberSchema, SmsPartnerValidationError, toFieldIssues } from '@smspartner-kit/core';
+import { phoneNumberSchema, SmsPartnerValidationError } from '@smspartner-kit/core';
+import { toFieldIssues } from '@smspartner-kit/core/internal';
 import { type KeepJobs, Queue, QueueEvents } from 'bullmq';
 import type { z } from 'zod';
 import { openConnection } from './connection.js';

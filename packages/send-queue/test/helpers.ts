@@ -59,19 +59,12 @@ export function clientFor(target: Sandbox, options: { timeoutMs?: number } = {})
   });
 }
 
-/** The client the worker uses: sends through `send`, reconciles against the sandbox. */
+/** The worker's client: sends through `send`, reconciles with the sandbox's bulk-status-by-tag. */
 export function workerClient(target: Sandbox, send: SmsPartnerClient): SendClient {
-  const client = send as unknown as Partial<SendClient>;
+  const reconciler = clientFor(target);
   return {
     send: (params) => send.send(params),
-    getStatusesByTag:
-      typeof client.getStatusesByTag === 'function'
-        ? (tag) => (client.getStatusesByTag as SendClient['getStatusesByTag'])(tag)
-        : async (tag) =>
-            target
-              .messages()
-              .filter((m) => m.tag === tag)
-              .map((m) => ({ phoneNumber: m.to, messageId: m.messageId })),
+    getStatusesByTag: (tag) => reconciler.getStatusesByTag(tag),
   };
 }
 
