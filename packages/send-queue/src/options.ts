@@ -77,6 +77,11 @@ export const sendWorkerOptionsSchema = z.strictObject({
   rateLimitedPauseMs: z.number().int().min(1).max(600_000).optional(),
   /** Wait before reconciling an attempt whose outcome is unknown. Default 30,000 ms. */
   reconcileDelayMs: z.number().int().min(0).max(86_400_000).optional(),
+  /**
+   * How long after an attempt started its request may still be in flight: set it above the
+   * client's `timeoutMs`. A reconciliation concludes "not found" only after it. Default 30,000 ms.
+   */
+  settleMs: z.number().int().min(0).max(86_400_000).optional(),
   /** Status look-ups tried before giving up on reconciling. Default 10. */
   maxReconcileAttempts: z.number().int().min(1).max(100).optional(),
   /**

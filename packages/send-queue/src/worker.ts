@@ -87,6 +87,7 @@ export function createSendWorker(options: SendWorkerOptions): SendWorker {
   const attemptTtlMs = o.attemptTtlMs ?? 7 * DAY_MS;
   const campaignTtlMs = o.campaignTtlMs ?? 30 * DAY_MS;
   const pauseMs = o.rateLimitedPauseMs ?? 1000;
+  const settleMs = o.settleMs ?? 30_000;
   const connection = openConnection(o.connection as never);
   const redis = connection.redis;
   const state = new QueueState(redis, prefix, name);
@@ -183,8 +184,13 @@ export function createSendWorker(options: SendWorkerOptions): SendWorker {
     throw new DeadLetter(code, `${code}: ${reason}`);
   }
 
-  async function later(job: Job<JobData>, token: string | undefined, at: number): Promise<never> {
-    await job.moveToDelayed(Math.max(at, Date.now()), token);
+  /** Puts the job back, due in `delayMs`, without using one of its tries. */
+  async function later(
+    job: Job<JobData>,
+    token: string | undefined,
+    delayMs: number,
+  ): Promise<never> {
+    await job.moveToDelayed(Date.now() + Math.max(0, delayMs), token);
     throw new DelayedError();
   }
 
@@ -212,10 +218,12 @@ export function createSendWorker(options: SendWorkerOptions): SendWorker {
       return later(
         job,
         token,
-        now() +
-          Math.min(reconcileDelayMs * 2 ** (tries - 1), 3_600_000) * (0.5 + Math.random() / 2),
+        Math.min(reconcileDelayMs * 2 ** (tries - 1), 3_600_000) * (0.5 + Math.random() / 2),
       );
     }
+    // Until the attempt's request has certainly ended (client timeout), "not found" proves nothing.
+    if (!found && now() - startedAt < settleMs)
+      return later(job, token, startedAt + settleMs - now());
     await publish('reconciled', {
       id: job.id as string,
       to,
@@ -249,7 +257,9 @@ export function createSendWorker(options: SendWorkerOptions): SendWorker {
         `an attempt started at ${new Date(startedAt).toISOString()} ended with an unknown outcome and tag ${job.id} is not known to the provider; not resent`,
       );
     }
-    if (now() - startedAt < o.resendAfterMs) return later(job, token, startedAt + o.resendAfterMs);
+    if (now() - startedAt < o.resendAfterMs) {
+      return later(job, token, startedAt + o.resendAfterMs - now());
+    }
     await redis.hdel(key, 'startedAt', 'reconciles');
     return undefined; // resend
   }
@@ -280,7 +290,7 @@ export function createSendWorker(options: SendWorkerOptions): SendWorker {
     }
     if (job.data.category === 'marketing') {
       const slot = nextMarketingSlot(now(), o.marketingWindow);
-      if (slot > now()) return later(job, token, Date.now() + (slot - now()));
+      if (slot > now()) return later(job, token, slot - now());
     }
 
     // Claim the attempt: from here on, a crash means "may have been sent".
@@ -312,7 +322,7 @@ export function createSendWorker(options: SendWorkerOptions): SendWorker {
       if (error instanceof SmsPartnerApiError && OUTSIDE_WINDOW_CODES.has(error.code)) {
         await redis.hdel(key, 'startedAt');
         const slot = nextMarketingSlot(now() + 60_000, o.marketingWindow);
-        return later(job, token, Date.now() + (slot - now()));
+        return later(job, token, slot - now());
       }
       const safe =
         error instanceof SmsPartnerConnectionError ||
@@ -336,7 +346,7 @@ export function createSendWorker(options: SendWorkerOptions): SendWorker {
             ? error.message
             : `unexpected: ${describe(error)}`,
       });
-      return later(job, token, now() + reconcileDelayMs);
+      return later(job, token, reconcileDelayMs);
     }
   }
 

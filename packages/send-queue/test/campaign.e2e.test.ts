@@ -102,13 +102,13 @@ describeWithRedis('campaigns', () => {
       maxWaiting: 50,
     });
     await eventually(
-      async () => ((await queue.counts()).waiting >= 50 ? true : undefined),
+      async () => (((await queue.counts()).waiting ?? 0) >= 50 ? true : undefined),
       '50 waiting',
     );
     for (let i = 0; i < 5; i++) {
       // the reader holds at most one chunk beyond the limit, whatever the timing
       expect(read).toBeLessThanOrEqual(50 + 10 + 1);
-      expect((await queue.counts()).waiting).toBeLessThanOrEqual(50 + 10);
+      expect((await queue.counts()).waiting ?? 0).toBeLessThanOrEqual(50 + 10);
       await sleep(50);
     }
     const worker = createSendWorker({

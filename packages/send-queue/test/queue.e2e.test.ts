@@ -23,6 +23,9 @@ import {
 async function setup(
   workerOptions: Partial<Parameters<typeof createSendWorker>[0]> = {},
   queueOptions: Partial<Parameters<typeof createSendQueue>[0]> = {},
+  // A short client timeout only where a test needs one: on a loaded machine it would turn
+  // ordinary sends into (correctly reconciled) unknown outcomes.
+  timeoutMs = 5_000,
 ) {
   const sb = await sandbox();
   const prefix = uniquePrefix();
@@ -31,8 +34,9 @@ async function setup(
   const worker = createSendWorker({
     connection: redisUrl,
     prefix,
-    client: workerClient(sb, clientFor(sb, { timeoutMs: 300 })),
+    client: workerClient(sb, clientFor(sb, { timeoutMs })),
     reconcileDelayMs: 50,
+    settleMs: timeoutMs + 200,
     ...workerOptions,
   });
   onCleanup(() => worker.close());
@@ -128,7 +132,7 @@ describeWithRedis('send queue over the sandbox', () => {
   });
 
   it('timeout after the provider accepted: outcome unknown, reconciled by tag, never sent twice', async () => {
-    const { sb, queue, events } = await setup();
+    const { sb, queue, events } = await setup({}, {}, 300);
     sb.injectFault({ type: 'timeout' });
     const job = await queue.enqueue({ to: phone(3), message: 'hello' });
     const status = await eventually(async () => {
@@ -170,6 +174,7 @@ describeWithRedis('send queue over the sandbox', () => {
       prefix,
       client: workerClient(sb, sender),
       reconcileDelayMs: 50,
+      settleMs: 500,
     });
     onCleanup(() => worker.close());
     const failed: SendQueueEvents['failed'][] = [];
@@ -210,6 +215,7 @@ describeWithRedis('send queue over the sandbox', () => {
           calls++ === 0 ? toHole.send(p) : toSandbox.send(p),
       },
       reconcileDelayMs: 50,
+      settleMs: 500,
       resendAfterMs: 1000,
     });
     onCleanup(() => worker.close());
