@@ -66,7 +66,10 @@ export const sendWorkerOptionsSchema = z.strictObject({
   ),
   /** Sends in flight per worker. Default 10. */
   concurrency: z.number().int().min(1).max(1000).optional(),
-  /** Global limit shared by every worker of the queue (BullMQ's limiter). */
+  /**
+   * Global limit shared by every worker of the queue: at most `max` sends start in any span of
+   * `durationMs` (a sliding window, built on BullMQ's limiter; sustained rate ≈ 0.9 × max).
+   */
   rateLimit: z
     .strictObject({
       max: z.number().int().min(1),

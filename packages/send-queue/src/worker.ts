@@ -16,6 +16,7 @@ import {
   sendWorkerOptionsSchema,
 } from './options.js';
 import { EVENT_PREFIX, toProgress } from './queue.js';
+import { slidingLimiter } from './rate-limit.js';
 import { FINISH, QueueState, readAttempt } from './state.js';
 import type {
   FailureCode,
@@ -354,7 +355,7 @@ export function createSendWorker(options: SendWorkerOptions): SendWorker {
     connection: redis,
     prefix,
     concurrency: o.concurrency ?? 10,
-    ...(o.rateLimit ? { limiter: { max: o.rateLimit.max, duration: o.rateLimit.durationMs } } : {}),
+    ...(o.rateLimit ? { limiter: slidingLimiter(o.rateLimit.max, o.rateLimit.durationMs) } : {}),
     lockDuration: o.lockDurationMs ?? 30_000,
     stalledInterval: o.stalledIntervalMs ?? 30_000,
     // A stalled job is exactly the one that must be reconciled: never fail it for stalling.
