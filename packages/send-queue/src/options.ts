@@ -1,4 +1,4 @@
-import { phoneNumberSchema, sendParamsSchema } from '@smspartner-kit/core';
+import { sendParamsSchema } from '@smspartner-kit/core';
 import { parseConfigOptions } from '@smspartner-kit/core/internal';
 import { Redis } from 'ioredis';
 import { z } from 'zod';

@@ -25,19 +25,22 @@ export function connect(): Redis {
   return redis;
 }
 
+/** Deletes every key under `prefix:` (a BullMQ prefix). */
+export async function deleteUnder(prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl);
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length > 0) await redis.del(...keys);
+  } while (cursor !== '0');
+  await redis.quit();
+}
+
 /** A BullMQ prefix no other test uses; its keys are deleted after the file's tests. */
 export function uniquePrefix(): string {
   const prefix = `test-${randomBytes(5).toString('hex')}`;
-  onCleanup(async () => {
-    const redis = new Redis(redisUrl);
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-    await redis.quit();
-  });
+  onCleanup(() => deleteUnder(prefix));
   return prefix;
 }
 
