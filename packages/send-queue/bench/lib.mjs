@@ -20,7 +20,8 @@ export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 export const newPrefix = (name) => `bench-${name}-${randomBytes(3).toString('hex')}`;
 
 export async function sandbox(options = {}) {
-  return startSandbox({ dlrDelayMs: 3_600_000, maxMessages: 10, ...options });
+  // The history must hold every message: reconciliation looks tags up in it.
+  return startSandbox({ dlrDelayMs: 3_600_000, maxMessages: 1_000_000, ...options });
 }
 
 export function directClient(sb) {
