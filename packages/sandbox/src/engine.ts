@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import {
   countSegments,
   formatProviderDate,
@@ -66,6 +67,16 @@ export const ENDPOINTS: ReadonlySet<string> = new Set<Endpoint>([
 
 /** Most numbers one `lookup` request may carry (more: code 50), as on the provider. */
 export const MAX_LOOKUP_NUMBERS = 500;
+
+/**
+ * Aborts every pending callback on reset/close. Each callback in flight listens to it (its HTTP
+ * request, its backoff sleep), so hundreds of listeners are normal: no MaxListenersExceededWarning.
+ */
+function callbackController(): AbortController {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  return controller;
+}
 
 let lastMessageId = 0;
 
@@ -191,7 +202,7 @@ export interface EngineLog {
 /** The emulated account: messages, stop list, credits, callbacks. No HTTP in here. */
 export class SandboxEngine {
   private readonly timers = new Timers();
-  private abort = new AbortController();
+  private abort = callbackController();
   private nextStopId = 1;
   private nextCallbackId = 1;
   private nextConcatRef = 1;
@@ -205,6 +216,7 @@ export class SandboxEngine {
   private readonly byTag = new Map<string, Set<number>>();
   private readonly ledger: AcceptedLedger;
   private readonly stops = new Map<string, SandboxStopListEntry>();
+  private droppedStopEntries = 0;
   private readonly attempts = new Map<number, CallbackAttempt>();
   private droppedAttempts = 0;
 
@@ -558,6 +570,14 @@ export class SandboxEngine {
       createdAt: new Date(this.options.now()),
     };
     this.stops.set(phoneNumber, entry);
+    while (this.stops.size > this.options.maxStopList) {
+      const [oldest] = this.stops.keys();
+      this.stops.delete(oldest as string);
+      this.droppedStopEntries++;
+      this.log.warn(
+        `stop list full (maxStopList ${this.options.maxStopList}): oldest entry dropped`,
+      );
+    }
     return entry;
   }
 
@@ -879,6 +899,10 @@ export class SandboxEngine {
     return this.ledger.total;
   }
 
+  droppedStops(): number {
+    return this.droppedStopEntries;
+  }
+
   remainingCredits(): number {
     return this.credits;
   }
@@ -889,7 +913,7 @@ export class SandboxEngine {
    */
   reset(): void {
     this.abort.abort();
-    this.abort = new AbortController();
+    this.abort = callbackController();
     this.timers.clearAll();
     this.nextStopId = 1;
     this.nextCallbackId = 1;
@@ -903,6 +927,7 @@ export class SandboxEngine {
     this.byTag.clear();
     this.ledger.clear();
     this.stops.clear();
+    this.droppedStopEntries = 0;
     this.attempts.clear();
     this.droppedAttempts = 0;
   }
