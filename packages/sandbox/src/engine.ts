@@ -36,12 +36,6 @@ import type {
   SandboxStopListEntry,
 } from './types.js';
 
-/**
- * Appended when `isStopSms=1`. The provider's exact wording is UNCONFIRMED (shared doc §1); this
- * is the usual French mention for a long number, and it is counted in `nb_sms` like the rest.
- */
-export const STOP_MENTION = '\nSTOP SMS: repondez STOP';
-
 export type Endpoint =
   | 'vn/send'
   | 'me'
@@ -308,9 +302,8 @@ export class SandboxEngine {
 
     const isStopSms = params.flag('isStopSms');
     const originalText = message as string;
-    const count = countSegments(isStopSms ? originalText + STOP_MENTION : originalText, {
-      replacements: 'smspartner',
-    });
+    // With isStopSms, core appends its STOP_SMS_MENTION: billed exactly as the client predicts.
+    const count = countSegments(originalText, { replacements: 'smspartner', isStopSms });
     if (count.segments > SMS_PARTNER_MAX_PARTS) {
       return apiError(
         52,
