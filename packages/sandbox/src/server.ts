@@ -107,13 +107,25 @@ type ParsedBody =
   | { ok: true; value: Record<string, unknown> | URLSearchParams | undefined }
   | { ok: false; message: string };
 
-/** JSON when it says so or looks like it; form-encoded otherwise (the provider is lenient too). */
+/**
+ * JSON when it says so or looks like it; form-encoded otherwise. The provider is lenient, and its
+ * own examples rely on it: the PHP one posts JSON through curl without a content type, so it goes
+ * out as `application/x-www-form-urlencoded`; Python's `requests.post(url, data=json.dumps(…))`
+ * sends no content type at all. A body that starts like a JSON object is read as JSON whatever
+ * its content type says (no form field name starts with `{`).
+ */
 function parseBody(body: Body, contentType: string | undefined): ParsedBody {
   if (body.kind !== 'data') return { ok: true, value: undefined };
-  const text = body.data.toString('utf8');
+  // A UTF-8 byte order mark (some Windows writers add one) is not part of the JSON text.
+  const text = body.data.toString('utf8').replace(/^\uFEFF/, '');
   const type = (contentType ?? '').toLowerCase();
   const looksJson = /^\s*[[{"]/.test(text);
-  if (type.includes('json') || (!type.includes('form-urlencoded') && looksJson)) {
+  const looksJsonObject = /^\s*\{/.test(text);
+  if (
+    type.includes('json') ||
+    looksJsonObject ||
+    (!type.includes('form-urlencoded') && looksJson)
+  ) {
     let value: unknown;
     try {
       value = JSON.parse(text);
