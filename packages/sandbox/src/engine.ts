@@ -157,6 +157,10 @@ function integer(value: string | undefined): number | undefined {
   return Number(value);
 }
 
+function pageNumber(value: string): number | undefined {
+  return /^\d{1,9}$/.test(value) ? Number(value) : undefined;
+}
+
 function money(value: number): number {
   return Number(value.toFixed(6));
 }
@@ -473,7 +477,7 @@ export class SandboxEngine {
     }
     if (!tag) return validationFailure([{ field: 'tag', message: 'tag required' }]);
     const rawPage = params.get('page')?.trim();
-    const page = rawPage === undefined || rawPage === '' ? 1 : integer(rawPage);
+    const page = rawPage === undefined || rawPage === '' ? 1 : pageNumber(rawPage);
     if (page === undefined || page < 1) {
       return validationFailure([{ field: 'page', message: 'page must be a whole number from 1' }]);
     }

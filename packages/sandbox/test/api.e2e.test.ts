@@ -485,6 +485,8 @@ describe('control endpoints', () => {
       '/v1/message-cancel',
       '/v1/stop-sms/add',
       '/v1/stop-sms/delete',
+      '/v1/lookup',
+      '/v1/bulk-status-by-tag',
       '/__sandbox/faults',
       '/__sandbox/replies',
       '/v1/%E0%A4%A',
@@ -495,6 +497,13 @@ describe('control endpoints', () => {
         fc.oneof(
           fc.jsonValue().map((v) => JSON.stringify(v)),
           fc.string(),
+          // the endpoints' own fields, holding any JSON value
+          fc
+            .dictionary(
+              fc.constantFrom('apiKey', 'phoneNumbers', 'tag', 'page', 'to', 'from', 'message'),
+              fc.jsonValue(),
+            )
+            .map((v) => JSON.stringify(v)),
         ),
         fc.constantFrom('application/json', 'application/x-www-form-urlencoded', 'text/plain'),
         async (path, body, type) => {
@@ -507,7 +516,7 @@ describe('control endpoints', () => {
           expect(answer.text.length).toBeGreaterThan(0);
         },
       ),
-      { numRuns: 150 },
+      { numRuns: 250 },
     );
     expect((await call(`${sandbox.baseUrl}/me?apiKey=${KEY}`)).json.success).toBe(true);
   });

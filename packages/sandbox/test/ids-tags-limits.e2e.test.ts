@@ -114,6 +114,12 @@ describe('GET /v1/bulk-status-by-tag', () => {
       'total',
       'StatutResponse_List',
     ]);
+    // far past the end: an empty page, not an error
+    expect((await byTag(sandbox, 'tag=camp1&page=123456')).json).toMatchObject({
+      currentPage: 123456,
+      total: 5,
+      StatutResponse_List: [],
+    });
     // no page parameter: the first page
     expect((await byTag(sandbox, 'tag=camp1')).json.currentPage).toBe(1);
     // a tag that produced nothing: an empty list, not an error (what reconciliation asks)
