@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import {
   countSegments,
   formatProviderDate,
@@ -35,12 +36,6 @@ import type {
   SandboxStopListEntry,
 } from './types.js';
 
-/**
- * Appended when `isStopSms=1`. The provider's exact wording is UNCONFIRMED (shared doc §1); this
- * is the usual French mention for a long number, and it is counted in `nb_sms` like the rest.
- */
-export const STOP_MENTION = '\nSTOP SMS: repondez STOP';
-
 export type Endpoint =
   | 'vn/send'
   | 'me'
@@ -66,6 +61,16 @@ export const ENDPOINTS: ReadonlySet<string> = new Set<Endpoint>([
 
 /** Most numbers one `lookup` request may carry (more: code 50), as on the provider. */
 export const MAX_LOOKUP_NUMBERS = 500;
+
+/**
+ * Aborts every pending callback on reset/close. Each callback in flight listens to it (its HTTP
+ * request, its backoff sleep), so hundreds of listeners are normal: no MaxListenersExceededWarning.
+ */
+function callbackController(): AbortController {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  return controller;
+}
 
 let lastMessageId = 0;
 
@@ -191,7 +196,7 @@ export interface EngineLog {
 /** The emulated account: messages, stop list, credits, callbacks. No HTTP in here. */
 export class SandboxEngine {
   private readonly timers = new Timers();
-  private abort = new AbortController();
+  private abort = callbackController();
   private nextStopId = 1;
   private nextCallbackId = 1;
   private nextConcatRef = 1;
@@ -205,6 +210,7 @@ export class SandboxEngine {
   private readonly byTag = new Map<string, Set<number>>();
   private readonly ledger: AcceptedLedger;
   private readonly stops = new Map<string, SandboxStopListEntry>();
+  private droppedStopEntries = 0;
   private readonly attempts = new Map<number, CallbackAttempt>();
   private droppedAttempts = 0;
 
@@ -296,9 +302,8 @@ export class SandboxEngine {
 
     const isStopSms = params.flag('isStopSms');
     const originalText = message as string;
-    const count = countSegments(isStopSms ? originalText + STOP_MENTION : originalText, {
-      replacements: 'smspartner',
-    });
+    // With isStopSms, core appends its STOP_SMS_MENTION: billed exactly as the client predicts.
+    const count = countSegments(originalText, { replacements: 'smspartner', isStopSms });
     if (count.segments > SMS_PARTNER_MAX_PARTS) {
       return apiError(
         52,
@@ -558,6 +563,14 @@ export class SandboxEngine {
       createdAt: new Date(this.options.now()),
     };
     this.stops.set(phoneNumber, entry);
+    while (this.stops.size > this.options.maxStopList) {
+      const [oldest] = this.stops.keys();
+      this.stops.delete(oldest as string);
+      this.droppedStopEntries++;
+      this.log.warn(
+        `stop list full (maxStopList ${this.options.maxStopList}): oldest entry dropped`,
+      );
+    }
     return entry;
   }
 
@@ -879,6 +892,10 @@ export class SandboxEngine {
     return this.ledger.total;
   }
 
+  droppedStops(): number {
+    return this.droppedStopEntries;
+  }
+
   remainingCredits(): number {
     return this.credits;
   }
@@ -889,7 +906,7 @@ export class SandboxEngine {
    */
   reset(): void {
     this.abort.abort();
-    this.abort = new AbortController();
+    this.abort = callbackController();
     this.timers.clearAll();
     this.nextStopId = 1;
     this.nextCallbackId = 1;
@@ -903,6 +920,7 @@ export class SandboxEngine {
     this.byTag.clear();
     this.ledger.clear();
     this.stops.clear();
+    this.droppedStopEntries = 0;
     this.attempts.clear();
     this.droppedAttempts = 0;
   }
