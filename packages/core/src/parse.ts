@@ -1,5 +1,9 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { type FieldIssue, SmsPartnerApiError, SmsPartnerProtocolError } from './errors.js';
+import { PROVIDER_ERROR_MEANINGS } from './meanings.js';
+
+/** Meaning of an HTTP 429 that carries no provider code. */
+export const RATE_LIMITED = 'rate limited (HTTP 429): too many requests, retry later';
 
 /** Largest answer we read: SMS Partner's answers are a few hundred bytes. */
 export const MAX_RESPONSE_BYTES = 1_048_576;
@@ -174,7 +178,10 @@ function fieldErrorsFrom(list: unknown): FieldIssue[] {
 }
 
 function apiErrorFrom(record: Record<string, unknown>, status?: number): SmsPartnerApiError {
-  const code = toInteger(record.code) ?? 0;
+  const providerCode = toInteger(record.code);
+  // HTTP 429 without a provider code of its own is a rate limit, not an "unknown code".
+  const rateLimited = status === 429 && !Object.hasOwn(PROVIDER_ERROR_MEANINGS, providerCode ?? -1);
+  const code = rateLimited ? 429 : (providerCode ?? 0);
   const message =
     typeof record.message === 'string'
       ? record.message
@@ -188,6 +195,7 @@ function apiErrorFrom(record: Record<string, unknown>, status?: number): SmsPart
     fieldErrors: fieldErrorsFrom(list),
     httpStatus: status ?? 0,
     raw: record,
+    ...(rateLimited ? { meaning: RATE_LIMITED } : {}),
   });
 }
 

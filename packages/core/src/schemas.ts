@@ -16,38 +16,59 @@ function isHttpUrl(value: string): boolean {
   }
 }
 
-const httpUrlSchema = (field: string) =>
-  z.string().refine(isHttpUrl, { message: `${field} must be an absolute http:// or https:// URL` });
+const httpUrlSchema = () =>
+  z.string().refine(isHttpUrl, { message: 'must be an absolute http:// or https:// URL' });
 
-/** ≤ 20 characters, no whitespace, no uppercase (SMS Partner's rule). */
+/** Index of the first U+0000 or lone UTF-16 surrogate, with what it is; undefined when clean. */
+function unsendable(text: string): string | undefined {
+  const found =
+    /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.exec(text);
+  if (!found) return undefined;
+  const at = `at index ${found.index}`;
+  return found[0] === '\u0000'
+    ? `must not contain U+0000 (NUL, ${at}): it cannot be sent or stored`
+    : `must not contain a lone UTF-16 surrogate (U+${found[0].charCodeAt(0).toString(16).toUpperCase()} ${at}, half of an emoji?): it would be sent as U+FFFD`;
+}
+
+/** ≤ 20 characters, no whitespace, no uppercase (SMS Partner's rule), no U+0000 or lone surrogate. */
 export const tagSchema = z.string().superRefine((tag, ctx) => {
-  if (tag === '') ctx.addIssue({ code: 'custom', message: 'tag must not be empty (omit it)' });
+  if (tag === '') ctx.addIssue({ code: 'custom', message: 'must not be empty (omit it)' });
+  const bad = unsendable(tag);
+  if (bad) ctx.addIssue({ code: 'custom', message: bad });
   if ([...tag].length > 20) {
     ctx.addIssue({
       code: 'custom',
-      message: `tag must be at most 20 characters (got ${[...tag].length})`,
+      message: `must be at most 20 characters (got ${[...tag].length})`,
     });
   }
-  if (/\s/.test(tag)) ctx.addIssue({ code: 'custom', message: 'tag must not contain spaces' });
-  if (tag !== tag.toLowerCase()) ctx.addIssue({ code: 'custom', message: 'tag must be lowercase' });
+  if (/\s/.test(tag)) ctx.addIssue({ code: 'custom', message: 'must not contain spaces' });
+  if (tag !== tag.toLowerCase()) ctx.addIssue({ code: 'custom', message: 'must be lowercase' });
 });
 
-/** Non-empty, and at most 10 parts once SMS Partner's character replacements are applied. */
+/**
+ * Non-empty, no U+0000 and no lone UTF-16 surrogate (neither can be sent faithfully), and at most
+ * 10 parts once SMS Partner's character replacements are applied.
+ */
 export const messageSchema = z.string().superRefine((message, ctx) => {
+  const bad = unsendable(message);
+  if (bad) {
+    ctx.addIssue({ code: 'custom', message: bad });
+    return;
+  }
   if (message.trim() === '') {
-    ctx.addIssue({ code: 'custom', message: 'message must not be empty' });
+    ctx.addIssue({ code: 'custom', message: 'must not be empty' });
     return;
   }
   const count = countSegments(message, { replacements: 'smspartner' });
   if (count.units === 0) {
     ctx.addIssue({
       code: 'custom',
-      message: "message is empty after SMS Partner's character replacements",
+      message: "is empty after SMS Partner's character replacements",
     });
   } else if (count.segments > SMS_PARTNER_MAX_PARTS) {
     ctx.addIssue({
       code: 'custom',
-      message: `message needs ${count.segments} parts (${count.encoding}, ${count.units} units after SMS Partner's replacements); the limit is ${SMS_PARTNER_MAX_PARTS}`,
+      message: `needs ${count.segments} parts (${count.encoding}, ${count.units} units after SMS Partner's replacements); the limit is ${SMS_PARTNER_MAX_PARTS}`,
     });
   }
 });
@@ -64,13 +85,13 @@ export const scheduledAtSchema = z.date().superRefine((date, ctx) => {
   if (t <= now) {
     ctx.addIssue({
       code: 'custom',
-      message: `scheduledAt (${describeParisTime(date)}) is in the past; the earliest valid time is ${describeParisTime(earliest)}`,
+      message: `${describeParisTime(date)} is in the past; the earliest valid time is ${describeParisTime(earliest)}`,
     });
   } else if (t !== floor) {
     const candidates = [floor, floor + FIVE_MINUTES].filter((c) => c > now);
     ctx.addIssue({
       code: 'custom',
-      message: `scheduledAt must fall on a 5-minute step with 0 seconds; nearest valid times: ${candidates.map((c) => describeParisTime(new Date(c))).join(' or ')}`,
+      message: `must fall on a 5-minute step with 0 seconds; nearest valid times: ${candidates.map((c) => describeParisTime(new Date(c))).join(' or ')}`,
     });
   }
 });
@@ -84,8 +105,8 @@ export const sendParamsSchema = z
     message: messageSchema,
     tag: tagSchema.optional(),
     isStopSms: z.boolean().optional(),
-    urlResponse: httpUrlSchema('urlResponse').optional(),
-    urlDlr: httpUrlSchema('urlDlr').optional(),
+    urlResponse: httpUrlSchema().optional(),
+    urlDlr: httpUrlSchema().optional(),
     sandbox: z.boolean().optional(),
     scheduledAt: scheduledAtSchema.optional(),
     format: formatSchema.optional(),
@@ -98,7 +119,7 @@ export const sendParamsSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['message'],
-        message: `message needs ${count.segments} parts with the STOP mention (isStopSms); the limit is ${SMS_PARTNER_MAX_PARTS}`,
+        message: `needs ${count.segments} parts with the STOP mention (isStopSms); the limit is ${SMS_PARTNER_MAX_PARTS}`,
       });
     }
   });
@@ -126,19 +147,19 @@ export const retryOptionsSchema = z.union([
 ]);
 
 export const clientOptionsSchema = z.strictObject({
-  apiKey: z.string().min(1, 'apiKey must not be empty').optional(),
-  baseUrl: httpUrlSchema('baseUrl').optional(),
+  apiKey: z.string().min(1, 'must not be empty').optional(),
+  baseUrl: httpUrlSchema().optional(),
   timeoutMs: z.number().int().min(1).max(600_000).optional(),
   format: formatSchema.optional(),
   sandbox: z.boolean().optional(),
   fetch: z
-    .custom<typeof fetch>((value) => typeof value === 'function', 'fetch must be a function')
+    .custom<typeof fetch>((value) => typeof value === 'function', 'must be a function')
     .optional(),
   retry: retryOptionsSchema.optional(),
   userAgent: z
     .string()
     .max(200)
-    .refine((value) => !/[\r\n]/.test(value), 'userAgent must not contain line breaks')
+    .refine((value) => !/[\r\n]/.test(value), 'must not contain line breaks')
     .optional(),
   from: phoneNumberSchema.optional(),
 });
@@ -189,7 +210,7 @@ export function toFieldIssues(error: z.ZodError, knownKeys: readonly string[] = 
     }
     const field = issue.path.map(String).join('.');
     const missing = issue.code === 'invalid_type' && /received undefined/.test(issue.message);
-    out.push({ field, message: missing ? `${field || 'value'} is required` : issue.message });
+    out.push({ field, message: missing ? 'is required' : issue.message });
   }
   return out;
 }
