@@ -6,9 +6,7 @@ import {
   SmsPartnerConnectionError,
   SmsPartnerOutcomeUnknownError,
 } from '@smspartner-kit/core';
-import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
-import { stringify } from 'csv-stringify/sync';
 import { Journal, type RowResult, type RowState } from '../campaign/journal.js';
 import { type InvalidRow, loadRecipients, type Recipient } from '../campaign/recipients.js';
 import { clientFrom } from '../config.js';
@@ -39,6 +37,8 @@ const MAX_RATE_LIMIT_RETRIES = 5;
 /** Consecutive unknown outcomes after which the network is presumed down: stop, do not pile up. */
 const MAX_CONSECUTIVE_UNKNOWN = 3;
 
+/** Sums of prices without float noise (0.114, not 0.11399999999999999). */
+const round = (amount: number) => Math.round(amount * 1e6) / 1e6;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 function fingerprint(bytes: Buffer, flags: CampaignFlags, from: string): string {
@@ -52,12 +52,12 @@ function fingerprint(bytes: Buffer, flags: CampaignFlags, from: string): string 
 }
 
 /** Written to a temporary file then renamed: a crash never leaves half a results file. */
-function writeResults(
+async function writeResults(
   path: string,
   recipients: Recipient[],
   invalid: InvalidRow[],
   stateOf: (row: number) => RowState,
-): void {
+): Promise<void> {
   const rows: (string | number)[][] = [];
   for (const r of recipients) {
     const s = stateOf(r.row);
@@ -68,6 +68,7 @@ function writeResults(
   }
   for (const bad of invalid) rows.push([bad.row, bad.to, 'invalid', '', '', '', '', '', bad.reason]);
   rows.sort((a, b) => (a[0] as number) - (b[0] as number));
+  const { stringify } = await import('csv-stringify/sync');
   const text = stringify(rows, {
     header: true,
     columns: ['row', 'to', 'status', 'message_id', 'nb_sms', 'cost', 'currency', 'error_code', 'error'],
@@ -163,7 +164,7 @@ async function runCampaign(ctx: Context, csvPath: string, flags: CampaignFlags):
     ctx.note(c.yellow(`${unknownBefore.length} row(s) may have been sent by an earlier run and will NOT be resent (see ${resultsPath}, status "unknown")`));
   }
   if (flags.dryRun) {
-    if (ctx.json) ctx.emit({ dryRun: true, toSend: todo.length, segments, cost, invalid });
+    if (ctx.json) ctx.emit({ dryRun: true, toSend: todo.length, segments, cost: cost === undefined ? undefined : round(cost), invalid });
     else ctx.print(c.yellow('dry run: nothing sent, nothing written'));
     return EXIT.ok;
   }
@@ -185,7 +186,8 @@ async function runCampaign(ctx: Context, csvPath: string, flags: CampaignFlags):
   process.on('SIGTERM', onSigint);
 
   const showBar = !ctx.json && process.stderr.isTTY === true && todo.length > 0;
-  const bar = showBar
+  const { SingleBar } = showBar ? await import('cli-progress') : { SingleBar: undefined };
+  const bar = SingleBar
     ? new SingleBar({
         format: `${c.cyan('{bar}')} {percentage}% | {value}/{total} | sent {sent} refused {refused} unknown {unknown} | ETA {eta_formatted}`,
         barCompleteChar: '█',
@@ -265,7 +267,7 @@ async function runCampaign(ctx: Context, csvPath: string, flags: CampaignFlags):
     journal.close();
   }
 
-  writeResults(resultsPath, valid, invalid, stateOf);
+  await writeResults(resultsPath, valid, invalid, stateOf);
   const states = valid.map((r) => ({ r, s: stateOf(r.row) }));
   const count = (state: RowState['state']) => states.filter((x) => x.s.state === state).length;
   const unknownRows = states.filter((x) => x.s.state === 'unknown').map((x) => ({ row: x.r.row, to: x.r.to }));
@@ -278,7 +280,7 @@ async function runCampaign(ctx: Context, csvPath: string, flags: CampaignFlags):
     unknown: unknownRows,
     pending: count('pending'),
     billedSms: states.reduce((sum, x) => sum + (x.s.state === 'sent' ? x.s.result.n : 0), 0),
-    cost: states.reduce((sum, x) => sum + (x.s.state === 'sent' ? x.s.result.c : 0), 0),
+    cost: round(states.reduce((sum, x) => sum + (x.s.state === 'sent' ? x.s.result.c : 0), 0)),
     interrupted: stopping,
     journal: journalPath,
     results: resultsPath,

@@ -1,6 +1,5 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
-import { callbackUrls, createNodeMiddleware, createWebhooks } from '@smspartner-kit/webhooks';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import type { Context } from '../output.js';
@@ -67,6 +66,8 @@ Examples:
     .action(async (flags: ListenFlags, cmd: Command) => {
       const ctx = ctxOf(cmd);
       const { c } = ctx;
+      // Loaded on use: every other command starts faster without the webhooks package.
+      const { callbackUrls, createNodeMiddleware, createWebhooks } = await import('@smspartner-kit/webhooks');
       const forward = flags.forward ? checkUrl(flags.forward, '--forward') : undefined;
       const secret = flags.secret ?? (process.env.SMSPARTNER_WEBHOOK_SECRET || undefined);
       const path = `/${flags.path.replace(/^\/+|\/+$/g, '')}`;

@@ -1,4 +1,3 @@
-import { startSandbox } from '@smspartner-kit/sandbox';
 import type { Command } from 'commander';
 import type { Context } from '../output.js';
 import { integerIn, positiveDecimal } from '../parsers.js';
@@ -49,6 +48,7 @@ Examples:
       const log = (line: string) => {
         if (!flags.quiet && !ctx.json) process.stderr.write(`${ctx.c.dim(line)}\n`);
       };
+      const { startSandbox } = await import('@smspartner-kit/sandbox'); // loaded on use
       const sandbox = await startSandbox({
         port: flags.port,
         host: flags.host,

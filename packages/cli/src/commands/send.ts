@@ -1,4 +1,3 @@
-import { confirm, isCancel } from '@clack/prompts';
 import {
   type ClientSendParams,
   parseProviderDate,
@@ -54,6 +53,7 @@ export function validateSend(params: Record<string, unknown>): void {
 }
 
 export async function confirmOrCancel(ctx: Context, question: string): Promise<void> {
+  const { confirm, isCancel } = await import('@clack/prompts'); // loaded on use
   const answer = await confirm({ message: question, initialValue: false });
   if (isCancel(answer) || answer !== true) throw new CancelledError('cancelled: nothing was sent');
   void ctx;
