@@ -29,6 +29,13 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 /** A problem with what the user typed or gave us (flag, file, CSV): exit code 2. */
 export class UsageError extends Error {
   override name = 'UsageError';
+  /** Machine-readable detail for --json (e.g. the invalid rows of a CSV). */
+  readonly details?: unknown;
+
+  constructor(message: string, details?: unknown) {
+    super(message);
+    if (details !== undefined) this.details = details;
+  }
 }
 
 /** The user said no, or pressed Ctrl-C: exit code 130. */
@@ -43,6 +50,7 @@ export interface ClassifiedError {
   code?: number | string;
   meaning?: string;
   message: string;
+  details?: unknown;
 }
 
 const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
@@ -74,7 +82,12 @@ export function classify(error: unknown): ClassifiedError {
     return { exitCode: EXIT.validation, kind: 'config', message: oneLine(error.message) };
   }
   if (error instanceof UsageError) {
-    return { exitCode: EXIT.validation, kind: 'usage', message: oneLine(error.message) };
+    return {
+      exitCode: EXIT.validation,
+      kind: 'usage',
+      message: oneLine(error.message),
+      ...(error.details !== undefined ? { details: error.details } : {}),
+    };
   }
   if (error instanceof CancelledError) {
     return { exitCode: EXIT.interrupted, kind: 'cancelled', message: oneLine(error.message) };

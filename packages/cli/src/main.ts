@@ -86,7 +86,8 @@ export async function main(argv: string[]): Promise<number> {
   configure(program);
   try {
     await program.parseAsync(argv);
-    return EXIT.ok;
+    // A command that finished with a partial failure (campaign) sets process.exitCode itself.
+    return typeof process.exitCode === 'number' ? (process.exitCode as number) : EXIT.ok;
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') {

@@ -38,6 +38,7 @@ const MAX_RATE_LIMIT_RETRIES = 5;
 const MAX_CONSECUTIVE_UNKNOWN = 3;
 
 /** Sums of prices without float noise (0.114, not 0.11399999999999999). */
+const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 const round = (amount: number) => Math.round(amount * 1e6) / 1e6;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -135,11 +136,13 @@ async function runCampaign(ctx: Context, csvPath: string, flags: CampaignFlags):
   if (invalid.length > 0) {
     const shown = invalid.slice(0, 20);
     ctx.note(c.red(`${invalid.length} invalid row(s) of ${valid.length + invalid.length}:`));
-    if (!ctx.json) ctx.note(table(['row', 'line', 'number', 'problem'], shown.map((b) => [b.row, b.line, b.to, b.reason])));
+    if (!ctx.json) ctx.note(table(['row', 'line', 'number', 'problem'], shown.map((b) => [b.row, b.line, b.to, clip(b.reason, 90)])));
     if (invalid.length > shown.length) ctx.note(`… and ${invalid.length - shown.length} more`);
     if (!flags.skipInvalid) {
-      if (ctx.json) ctx.emit({ sent: 0, invalid });
-      throw new UsageError(`${invalid.length} invalid row(s) in ${csvPath}: nothing sent (fix them, or pass --skip-invalid)`);
+      throw new UsageError(
+        `${invalid.length} invalid row(s) in ${csvPath}: nothing sent (fix them, or pass --skip-invalid)`,
+        { invalid },
+      );
     }
   }
   if (valid.length === 0) throw new UsageError(`no valid row in ${csvPath}: nothing to send`);
