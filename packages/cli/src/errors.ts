@@ -67,7 +67,11 @@ export function classify(error: unknown): ClassifiedError {
     };
   }
   if (error instanceof SmsPartnerOutcomeUnknownError) {
-    return { exitCode: EXIT.unknownOutcome, kind: 'unknown-outcome', message: oneLine(error.message) };
+    return {
+      exitCode: EXIT.unknownOutcome,
+      kind: 'unknown-outcome',
+      message: oneLine(error.message),
+    };
   }
   if (error instanceof SmsPartnerConnectionError) {
     return { exitCode: EXIT.connection, kind: 'connection', message: oneLine(error.message) };

@@ -1,7 +1,12 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
+import {
+  registerCancel,
+  registerCredits,
+  registerStatus,
+  registerStopList,
+} from './commands/account.js';
 import { registerCampaign } from './commands/campaign.js';
-import { registerCancel, registerCredits, registerStatus, registerStopList } from './commands/account.js';
 import { registerCount } from './commands/count.js';
 import { registerListen } from './commands/listen.js';
 import { registerLookup } from './commands/lookup.js';
@@ -33,10 +38,15 @@ function redactAll(text: string, secrets: string[]): string {
 export function buildProgram(): Command {
   const program = new Command('smspartner');
   program
-    .description('SMS Partner from the command line: count, send, status, credits, STOP list, CSV campaigns, a local sandbox and a webhook listener.')
+    .description(
+      'SMS Partner from the command line: count, send, status, credits, STOP list, CSV campaigns, a local sandbox and a webhook listener.',
+    )
     .version(version, '-v, --version')
     .option('--api-key <key>', 'API key (default: SMSPARTNER_API_KEY, then the config file)')
-    .option('--base-url <url>', 'API base URL (default: SMSPARTNER_BASE_URL, then config, then https://api.smspartner.fr/v1)')
+    .option(
+      '--base-url <url>',
+      'API base URL (default: SMSPARTNER_BASE_URL, then config, then https://api.smspartner.fr/v1)',
+    )
     .option('--config <file>', 'config file (JSON; default: ~/.config/smspartner/config.json)')
     .option('--json', 'print one JSON document on stdout (for scripts)')
     .option('--no-color', 'no colours')
@@ -79,7 +89,9 @@ export async function main(argv: string[]): Promise<number> {
     cmd.exitOverride();
     cmd.configureOutput({
       outputError: (text, write) =>
-        write(`${redactAll(text.replace(/^error: /, 'error [usage] ').trim(), secrets)} (see --help)\n`),
+        write(
+          `${redactAll(text.replace(/^error: /, 'error [usage] ').trim(), secrets)} (see --help)\n`,
+        ),
     });
     for (const sub of cmd.commands) configure(sub);
   };
@@ -90,11 +102,17 @@ export async function main(argv: string[]): Promise<number> {
     return typeof process.exitCode === 'number' ? (process.exitCode as number) : EXIT.ok;
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') {
+      if (
+        error.code === 'commander.helpDisplayed' ||
+        error.code === 'commander.version' ||
+        error.code === 'commander.help'
+      ) {
         return EXIT.ok;
       }
       if (json) {
-        process.stdout.write(`${JSON.stringify({ error: { kind: 'usage', message: redactAll(error.message.replace(/^error: /, ''), secrets) } })}\n`);
+        process.stdout.write(
+          `${JSON.stringify({ error: { kind: 'usage', message: redactAll(error.message.replace(/^error: /, ''), secrets) } })}\n`,
+        );
       }
       return EXIT.validation;
     }

@@ -3,14 +3,28 @@ import { join } from 'node:path';
 import { type Sandbox, startSandbox } from '@smspartner-kit/sandbox';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { API_KEY, cliEnv, expectNoSecret, expectOneLineError, finished, run, start, tempDir } from './helpers.js';
+import {
+  API_KEY,
+  cliEnv,
+  expectNoSecret,
+  expectOneLineError,
+  finished,
+  run,
+  start,
+  tempDir,
+} from './helpers.js';
 
 let sandbox: Sandbox;
 let env: NodeJS.ProcessEnv;
 let dir: string;
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ dlrDelayMs: 60_000, logger: false, apiKeys: [API_KEY], maxMessages: 100_000 });
+  sandbox = await startSandbox({
+    dlrDelayMs: 60_000,
+    logger: false,
+    apiKeys: [API_KEY],
+    maxMessages: 100_000,
+  });
   env = cliEnv(sandbox.baseUrl);
 });
 afterAll(() => sandbox.close());
@@ -45,12 +59,31 @@ const sentPerNumber = () => {
 
 describe('campaign send', () => {
   it('sends every row once, renders the template, writes results; a re-run sends nothing', async () => {
-    const path = csv('c.csv', [['phone', 'firstname'], ['0612345601', 'Zoé'], ['+33612345602', 'Paul'], ['33612345604', 'Ana']]);
-    const args = ['campaign', 'send', path, '-m', 'Bonjour {firstname}', '--tag', 'noel', '--rate', '500', '--price', '0.04'];
+    const path = csv('c.csv', [
+      ['phone', 'firstname'],
+      ['0612345601', 'Zoé'],
+      ['+33612345602', 'Paul'],
+      ['33612345604', 'Ana'],
+    ]);
+    const args = [
+      'campaign',
+      'send',
+      path,
+      '-m',
+      'Bonjour {firstname}',
+      '--tag',
+      'noel',
+      '--rate',
+      '500',
+      '--price',
+      '0.04',
+    ];
     const first = await run(args, env);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stderr).toContain('3 to send (3 SMS ≈ 0.12 EUR) at ≤ 500/s');
-    expect(first.stdout).toContain('3 sent (3 this run), 0 refused, 0 unknown, 0 pending, 0 invalid — 3 SMS billed');
+    expect(first.stdout).toContain(
+      '3 sent (3 this run), 0 refused, 0 unknown, 0 pending, 0 invalid — 3 SMS billed',
+    );
     expect(sandbox.messages().map((m) => [m.to, m.originalText, m.tag])).toEqual([
       ['33612345601', 'Bonjour Zoé', 'noel'],
       ['33612345602', 'Bonjour Paul', 'noel'],
@@ -63,7 +96,18 @@ describe('campaign send', () => {
     ]);
     const again = await run([...args, '--json'], env);
     expect(again.code).toBe(0);
-    expect(JSON.parse(again.stdout)).toMatchObject({ rows: 3, invalid: 0, sent: 3, sentThisRun: 0, refused: 0, unknown: [], pending: 0, billedSms: 3, cost: 0.114, interrupted: false });
+    expect(JSON.parse(again.stdout)).toMatchObject({
+      rows: 3,
+      invalid: 0,
+      sent: 3,
+      sentThisRun: 0,
+      refused: 0,
+      unknown: [],
+      pending: 0,
+      billedSms: 3,
+      cost: 0.114,
+      interrupted: false,
+    });
     expect(sandbox.messages()).toHaveLength(3);
     expectNoSecret(first);
   });
@@ -73,7 +117,7 @@ describe('campaign send', () => {
     writeFileSync(path, '\uFEFFPrénom;Mobile\r\nZoé;06 12 34 56 01\r\n');
     const r = await run(['campaign', 'send', path, '-m', 'Salut {prénom}', '--json'], env);
     expect(r.code, r.stderr).toBe(0);
-    expect(sandbox.messages()[0]).toMatchObject({ to: "33612345601", originalText: "Salut Zoé" });
+    expect(sandbox.messages()[0]).toMatchObject({ to: '33612345601', originalText: 'Salut Zoé' });
   });
 
   it('bad rows: a report, nothing sent, exit 2 (JSON lists them)', async () => {
@@ -100,8 +144,15 @@ describe('campaign send', () => {
   });
 
   it('--skip-invalid sends the valid rows and lists the others in the results', async () => {
-    const path = csv('skip.csv', [['phone', 'firstname'], ['0612345601', 'Zoé'], ['06123', 'Short']]);
-    const r = await run(['campaign', 'send', path, '-m', 'Bonjour {firstname}', '--skip-invalid', '--json'], env);
+    const path = csv('skip.csv', [
+      ['phone', 'firstname'],
+      ['0612345601', 'Zoé'],
+      ['06123', 'Short'],
+    ]);
+    const r = await run(
+      ['campaign', 'send', path, '-m', 'Bonjour {firstname}', '--skip-invalid', '--json'],
+      env,
+    );
     expect(r.code).toBe(0);
     expect(sandbox.messages()).toHaveLength(1);
     expect(results(path).map((x) => x.status)).toEqual(['sent', 'invalid']);
@@ -115,7 +166,10 @@ describe('campaign send', () => {
     writeFileSync(broken, 'phone,firstname\n"0612345601,Zoé\n0612345602,Paul\n');
     const directory = join(dir, 'a-directory.csv');
     mkdirSync(directory);
-    const ok = csv('ok.csv', [['phone', 'firstname'], ['0612345601', 'Zoé']]);
+    const ok = csv('ok.csv', [
+      ['phone', 'firstname'],
+      ['0612345601', 'Zoé'],
+    ]);
     const cases: [string[], RegExp][] = [
       [[empty], /is empty/],
       [[headerOnly], /has no recipients/],
@@ -126,7 +180,9 @@ describe('campaign send', () => {
       [[ok, '--phone-column', 'mobile'], /has no column "mobile"/],
     ];
     const runs = await Promise.all(
-      cases.map(([args]) => run(['campaign', 'send', ...args, ...(args.includes('-m') ? [] : ['-m', 'Hi'])], env)),
+      cases.map(([args]) =>
+        run(['campaign', 'send', ...args, ...(args.includes('-m') ? [] : ['-m', 'Hi'])], env),
+      ),
     );
     runs.forEach((r, i) => {
       expectOneLineError(r, 2);
@@ -140,17 +196,29 @@ describe('campaign send', () => {
     const r = await run(['campaign', 'send', path, '-m', 'Hi', '--json'], env);
     expect(r.code).toBe(3);
     expect(JSON.parse(r.stdout)).toMatchObject({ sent: 2, refused: 1 });
-    expect(results(path).map((x) => [x.status, x.error_code])).toEqual([['sent', ''], ['refused', '13'], ['sent', '']]);
+    expect(results(path).map((x) => [x.status, x.error_code])).toEqual([
+      ['sent', ''],
+      ['refused', '13'],
+      ['sent', ''],
+    ]);
   });
 
   it('an outcome unknown (reset after the request arrived) is listed, never resent', async () => {
     const path = recipients(5);
     sandbox.injectFault({ type: 'reset', count: 1 });
-    const first = await run(['campaign', 'send', path, '-m', 'Hi {firstname}', '--tag', 'rst', '--rate', '500'], env);
+    const first = await run(
+      ['campaign', 'send', path, '-m', 'Hi {firstname}', '--tag', 'rst', '--rate', '500'],
+      env,
+    );
     expect(first.code).toBe(4);
-    expect(first.stdout).toMatch(/may have been sent \(never resent; reconcile with: smspartner status --tag rst\)/);
+    expect(first.stdout).toMatch(
+      /may have been sent \(never resent; reconcile with: smspartner status --tag rst\)/,
+    );
     expect(first.stdout).toContain(`row 1  ${'33'}${number(1).slice(1)}`);
-    const second = await run(['campaign', 'send', path, '-m', 'Hi {firstname}', '--tag', 'rst', '--json'], env);
+    const second = await run(
+      ['campaign', 'send', path, '-m', 'Hi {firstname}', '--tag', 'rst', '--json'],
+      env,
+    );
     expect(second.code).toBe(4);
     const summary = JSON.parse(second.stdout);
     expect(summary.unknown).toEqual([{ row: 1, to: `33${number(1).slice(1)}` }]);
@@ -169,9 +237,18 @@ describe('campaign send', () => {
 
   it('--dry-run: cost up front, nothing sent, nothing written', async () => {
     const path = recipients(4);
-    const r = await run(['campaign', 'send', path, '-m', 'x'.repeat(170), '--dry-run', '--price', '0.05', '--json'], env);
+    const r = await run(
+      ['campaign', 'send', path, '-m', 'x'.repeat(170), '--dry-run', '--price', '0.05', '--json'],
+      env,
+    );
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual({ dryRun: true, toSend: 4, segments: 8, cost: 0.4, invalid: [] });
+    expect(JSON.parse(r.stdout)).toEqual({
+      dryRun: true,
+      toSend: 4,
+      segments: 8,
+      cost: 0.4,
+      invalid: [],
+    });
     expect(sandbox.messages()).toHaveLength(0);
     expect(existsSync(`${path}.journal`)).toBe(false);
   });
@@ -187,9 +264,16 @@ describe('campaign send', () => {
     expect(interrupted.stdout).toContain('interrupted: re-run the same command');
     const before = sandbox.messages().length;
     expect(before).toBeLessThan(60);
-    const rerun = await run(['campaign', 'send', path, '-m', 'Hi', '--rate', '1000', '--json'], env);
+    const rerun = await run(
+      ['campaign', 'send', path, '-m', 'Hi', '--rate', '1000', '--json'],
+      env,
+    );
     expect(rerun.code).toBe(0);
-    expect(JSON.parse(rerun.stdout)).toMatchObject({ sent: 60, sentThisRun: 60 - before, unknown: [] });
+    expect(JSON.parse(rerun.stdout)).toMatchObject({
+      sent: 60,
+      sentThisRun: 60 - before,
+      unknown: [],
+    });
     expect(sentPerNumber().size).toBe(60);
     expect([...sentPerNumber().values()].every((n) => n === 1)).toBe(true);
   });
@@ -215,8 +299,20 @@ describe('campaign send killed with SIGKILL', () => {
     const rows = 300;
     const path = recipients(rows);
     const journal = `${path}.journal`;
-    const args = ['campaign', 'send', path, '-m', 'Bonjour {firstname}', '--tag', 'kill', '--rate', '5000', '--json'];
-    const intents = () => (existsSync(journal) ? readFileSync(journal, 'utf8').split('"intent":true').length - 1 : 0);
+    const args = [
+      'campaign',
+      'send',
+      path,
+      '-m',
+      'Bonjour {firstname}',
+      '--tag',
+      'kill',
+      '--rate',
+      '5000',
+      '--json',
+    ];
+    const intents = () =>
+      existsSync(journal) ? readFileSync(journal, 'utf8').split('"intent":true').length - 1 : 0;
     let kills = 0;
     for (let round = 0; round < 4; round++) {
       const target = intents() + 1 + Math.floor(next() * 60);
@@ -235,7 +331,11 @@ describe('campaign send killed with SIGKILL', () => {
     }
     const final = await run(args, env);
     expect([0, 4], `${label}\n${final.stderr}`).toContain(final.code);
-    const summary = JSON.parse(final.stdout) as { sent: number; unknown: { row: number; to: string }[]; pending: number };
+    const summary = JSON.parse(final.stdout) as {
+      sent: number;
+      unknown: { row: number; to: string }[];
+      pending: number;
+    };
     const counts = sentPerNumber();
     const unknown = new Set(summary.unknown.map((u) => u.to));
     const table = results(path);
@@ -244,7 +344,10 @@ describe('campaign send killed with SIGKILL', () => {
       const n = counts.get(row.to as string) ?? 0;
       expect(n, `${label}: ${row.to} sent ${n} times`).toBeLessThanOrEqual(1);
       if (row.status === 'sent') expect(n, `${label}: row ${row.row}`).toBe(1);
-      else expect(row.status, `${label}: row ${row.row} neither sent nor unknown (lost)`).toBe('unknown');
+      else
+        expect(row.status, `${label}: row ${row.row} neither sent nor unknown (lost)`).toBe(
+          'unknown',
+        );
       if (row.status === 'unknown') expect(unknown.has(row.to as string)).toBe(true);
     }
     expect(summary.pending).toBe(0);

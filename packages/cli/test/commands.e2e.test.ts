@@ -99,7 +99,9 @@ describe.concurrent('bad usage', () => {
   it('--json failures print the error as JSON on stdout too', async () => {
     const r = await run(['send', '--to', '123', '-m', 'hi', '--json'], env);
     expect(r.code).toBe(2);
-    const body = JSON.parse(r.stdout) as { error: { kind: string; exitCode: number; message: string } };
+    const body = JSON.parse(r.stdout) as {
+      error: { kind: string; exitCode: number; message: string };
+    };
     expect(body.error).toMatchObject({ kind: 'validation', exitCode: 2 });
     expect(body.error.message).toContain('to:');
   });
@@ -122,7 +124,13 @@ describe.concurrent('count', () => {
     const r = await run(['count', text, '--json'], env);
     expect(r.code).toBe(0);
     const body = JSON.parse(r.stdout);
-    expect(body).toMatchObject({ encoding: 'GSM-7', segments: 2, units: 161, unitsPerSegment: 153, remaining: 145 });
+    expect(body).toMatchObject({
+      encoding: 'GSM-7',
+      segments: 2,
+      units: 161,
+      unitsPerSegment: 153,
+      remaining: 145,
+    });
     expect(body.parts).toHaveLength(2);
     expect(body.replacements).toEqual([]);
   });
@@ -156,7 +164,10 @@ describe('send', () => {
   });
 
   it('--json shape', async () => {
-    const r = await run(['send', '--to', '+33612345678', '-m', 'x'.repeat(200), '--tag', 'promo', '--json'], env);
+    const r = await run(
+      ['send', '--to', '+33612345678', '-m', 'x'.repeat(200), '--tag', 'promo', '--json'],
+      env,
+    );
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({
       messageId: '1',
@@ -169,7 +180,10 @@ describe('send', () => {
   });
 
   it('--dry-run sends nothing and needs no API key', async () => {
-    const r = await run(['send', '--to', '0612345678', '-m', 'Hi', '--dry-run', '--json'], cliEnv(undefined, { SMSPARTNER_FROM: FROM }));
+    const r = await run(
+      ['send', '--to', '0612345678', '-m', 'Hi', '--dry-run', '--json'],
+      cliEnv(undefined, { SMSPARTNER_FROM: FROM }),
+    );
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ dryRun: true, predicted: { segments: 1 } });
     expect(sandbox.messages()).toHaveLength(0);
@@ -183,7 +197,10 @@ describe('send', () => {
   });
 
   it('bad --at → exit 2', async () => {
-    expectOneLineError(await run(['send', '--to', '0612345678', '-m', 'Hi', '--at', 'tomorrow'], env), 2);
+    expectOneLineError(
+      await run(['send', '--to', '0612345678', '-m', 'Hi', '--at', 'tomorrow'], env),
+      2,
+    );
   });
 
   it('refused by SMS Partner → exit 3 with code and meaning', async () => {
@@ -211,13 +228,19 @@ describe('send', () => {
 
   it('nobody listening → connection error, exit 5', async () => {
     const port = await closedPort();
-    const r = await run(['send', '--to', '0612345678', '-m', 'Hi', '--base-url', `http://127.0.0.1:${port}/v1`], env);
+    const r = await run(
+      ['send', '--to', '0612345678', '-m', 'Hi', '--base-url', `http://127.0.0.1:${port}/v1`],
+      env,
+    );
     expectOneLineError(r, 5);
     expect(r.stderr).toContain('nothing was sent');
   });
 
   it('schedules with --at, then cancel', async () => {
-    const sent = await run(['send', '--to', '0612345678', '-m', 'Later', '--at', '2031-06-01 10:30', '--json'], env);
+    const sent = await run(
+      ['send', '--to', '0612345678', '-m', 'Later', '--at', '2031-06-01 10:30', '--json'],
+      env,
+    );
     expect(sent.code).toBe(0);
     const { messageId } = JSON.parse(sent.stdout);
     expect(sandbox.messages()[0]).toMatchObject({ status: 'scheduled' });
@@ -246,7 +269,9 @@ describe('credits, status, stop-list', () => {
     const human = await run(['status', '1', '--to', '0612345678'], env);
     expect(human.code).toBe(0);
     expect(human.stdout).toMatch(/^1\s+33612345678\s+delivered \(Delivered\)/);
-    const json = JSON.parse((await run(['status', '1', '--to', '0612345678', '--json'], env)).stdout);
+    const json = JSON.parse(
+      (await run(['status', '1', '--to', '0612345678', '--json'], env)).stdout,
+    );
     expect(json).toMatchObject({ messageId: '1', phoneNumber: '33612345678', status: 'delivered' });
   });
 
@@ -284,8 +309,14 @@ describe('configuration: flags > environment > config file', () => {
   it('reads the config file when nothing else is set', async () => {
     const dir = tempDir();
     const config = join(dir, 'config.json');
-    writeFileSync(config, JSON.stringify({ apiKey: API_KEY, baseUrl: sandbox.baseUrl, from: FROM, price: 0.07 }));
-    const r = await run(['send', '--config', config, '--to', '0612345678', '-m', 'Hi'], cliEnv(undefined));
+    writeFileSync(
+      config,
+      JSON.stringify({ apiKey: API_KEY, baseUrl: sandbox.baseUrl, from: FROM, price: 0.07 }),
+    );
+    const r = await run(
+      ['send', '--config', config, '--to', '0612345678', '-m', 'Hi'],
+      cliEnv(undefined),
+    );
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('≈ 0.07 EUR');
   });
@@ -293,10 +324,19 @@ describe('configuration: flags > environment > config file', () => {
   it('the environment beats the file, a flag beats the environment', async () => {
     const dir = tempDir();
     const config = join(dir, 'config.json');
-    writeFileSync(config, JSON.stringify({ apiKey: 'file-key-wrong', baseUrl: `http://127.0.0.1:${await closedPort()}/v1` }));
+    writeFileSync(
+      config,
+      JSON.stringify({
+        apiKey: 'file-key-wrong',
+        baseUrl: `http://127.0.0.1:${await closedPort()}/v1`,
+      }),
+    );
     const envWins = await run(['credits', '--config', config], env);
     expect(envWins.code).toBe(0);
-    const flagWins = await run(['credits', '--config', config, '--base-url', `http://127.0.0.1:${await closedPort()}/v1`], env);
+    const flagWins = await run(
+      ['credits', '--config', config, '--base-url', `http://127.0.0.1:${await closedPort()}/v1`],
+      env,
+    );
     expect(flagWins.code).toBe(5);
   });
 
@@ -309,6 +349,9 @@ describe('configuration: flags > environment > config file', () => {
     expect(r.stderr).toContain('did you mean "apiKey"');
     writeFileSync(config, '{');
     expectOneLineError(await run(['credits', '--config', config], cliEnv(undefined)), 2);
-    expectOneLineError(await run(['credits', '--config', join(dir, 'missing.json')], cliEnv(undefined)), 2);
+    expectOneLineError(
+      await run(['credits', '--config', join(dir, 'missing.json')], cliEnv(undefined)),
+      2,
+    );
   });
 });

@@ -21,14 +21,19 @@ export function tempDir(): string {
 }
 
 /** A clean environment: no user config, no colours, the sandbox's URL and our test key. */
-export function cliEnv(baseUrl: string | undefined, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+export function cliEnv(
+  baseUrl: string | undefined,
+  extra: Record<string, string> = {},
+): NodeJS.ProcessEnv {
   const home = tempDir();
   return {
     PATH: process.env.PATH,
     HOME: home,
     XDG_CONFIG_HOME: join(home, '.config'),
     NO_COLOR: '1',
-    ...(baseUrl ? { SMSPARTNER_BASE_URL: baseUrl, SMSPARTNER_API_KEY: API_KEY, SMSPARTNER_FROM: FROM } : {}),
+    ...(baseUrl
+      ? { SMSPARTNER_BASE_URL: baseUrl, SMSPARTNER_API_KEY: API_KEY, SMSPARTNER_FROM: FROM }
+      : {}),
     ...extra,
   };
 }
@@ -59,7 +64,10 @@ export function run(args: string[], env: NodeJS.ProcessEnv, input?: string): Pro
 }
 
 /** Resolves with the first stdout line matching `test` (for servers that print a ready line). */
-export function lineMatching(child: ChildProcess, test: (line: string) => boolean): Promise<string> {
+export function lineMatching(
+  child: ChildProcess,
+  test: (line: string) => boolean,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     let buffer = '';
     const onData = (d: Buffer | string) => {
@@ -106,5 +114,6 @@ export async function closedPort(): Promise<number> {
 }
 
 export function expectNoSecret(result: Run): void {
-  if (`${result.stdout}${result.stderr}`.includes(API_KEY)) throw new Error('the API key was printed');
+  if (`${result.stdout}${result.stderr}`.includes(API_KEY))
+    throw new Error('the API key was printed');
 }

@@ -50,7 +50,9 @@ export class Journal {
       } catch {
         // Only the very last line can be torn (a crash mid-write); the send after it never started.
         if (n !== lines.length - 1) {
-          throw new UsageError(`journal ${path} is damaged at line ${n + 1}; move it away only if you know what was sent`);
+          throw new UsageError(
+            `journal ${path} is damaged at line ${n + 1}; move it away only if you know what was sent`,
+          );
         }
       }
     });
@@ -64,7 +66,9 @@ export class Journal {
     try {
       fd = openSync(path, 'a');
     } catch (error) {
-      throw new UsageError(`cannot write journal ${path} (${(error as { code?: string }).code ?? 'error'})`);
+      throw new UsageError(
+        `cannot write journal ${path} (${(error as { code?: string }).code ?? 'error'})`,
+      );
     }
     const journal = new Journal(fd);
     if (existing !== '' && !existing.endsWith('\n')) journal.#write(''); // end a torn line
@@ -80,7 +84,8 @@ export class Journal {
   stateOf(row: number): RowState {
     const last = this.#last.get(row);
     if (last === undefined) return { state: 'pending' };
-    if ('intent' in last) return { state: 'unknown', why: 'the process stopped while this send was in flight' };
+    if ('intent' in last)
+      return { state: 'unknown', why: 'the process stopped while this send was in flight' };
     switch (last.r) {
       case 'sent':
         return { state: 'sent', result: last };

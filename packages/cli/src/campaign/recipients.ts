@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { sendParamsSchema, type SegmentCount, toFieldIssues } from '@smspartner-kit/core';
+import { type SegmentCount, sendParamsSchema, toFieldIssues } from '@smspartner-kit/core';
 import { CsvError, parse } from 'csv-parse/sync';
 import { countOf } from '../commands/count.js';
 import { UsageError } from '../errors.js';
@@ -30,14 +30,30 @@ export interface Recipients {
   invalid: InvalidRow[];
 }
 
-const PHONE_COLUMNS = ['to', 'phone', 'phonenumber', 'phone_number', 'mobile', 'number', 'telephone', 'tel'];
+const PHONE_COLUMNS = [
+  'to',
+  'phone',
+  'phonenumber',
+  'phone_number',
+  'mobile',
+  'number',
+  'telephone',
+  'tel',
+];
 
 export function readCsvFile(path: string): Buffer {
   try {
     return readFileSync(path);
   } catch (error) {
     const code = (error as { code?: string }).code ?? 'error';
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : code;
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : code === 'EISDIR'
+            ? 'is a directory'
+            : code;
     throw new UsageError(`cannot read ${path}: ${why}`);
   }
 }
@@ -72,7 +88,8 @@ export function loadRecipients(
 ): Recipients {
   const bytes = readCsvFile(path);
   const text = bytes.toString('utf8');
-  if (text.trim() === '') throw new UsageError(`${path} is empty: expected a header line and one row per recipient`);
+  if (text.trim() === '')
+    throw new UsageError(`${path} is empty: expected a header line and one row per recipient`);
   let records: { record: string[]; info: { lines: number } }[];
   try {
     records = parse(text, {
@@ -86,16 +103,22 @@ export function loadRecipients(
   } catch (error) {
     if (error instanceof CsvError) {
       const line = (error as CsvError & { lines?: number }).lines;
-      throw new UsageError(`${path}${line ? ` line ${line}` : ''}: broken CSV (${error.message.replace(/^Invalid [^:]*: /, '')})`);
+      throw new UsageError(
+        `${path}${line ? ` line ${line}` : ''}: broken CSV (${error.message.replace(/^Invalid [^:]*: /, '')})`,
+      );
     }
     throw error;
   }
   const [header, ...rows] = records;
-  if (!header || rows.length === 0) throw new UsageError(`${path} has no recipients: expected a header line and at least one row`);
+  if (!header || rows.length === 0)
+    throw new UsageError(`${path} has no recipients: expected a header line and at least one row`);
   const columns = header.record.map((name) => name.trim());
   const lower = columns.map((name) => name.toLowerCase());
   const wanted = options.phoneColumn?.toLowerCase();
-  const phoneIndex = wanted !== undefined ? lower.indexOf(wanted) : lower.findIndex((n) => PHONE_COLUMNS.includes(n));
+  const phoneIndex =
+    wanted !== undefined
+      ? lower.indexOf(wanted)
+      : lower.findIndex((n) => PHONE_COLUMNS.includes(n));
   if (phoneIndex < 0) {
     throw new UsageError(
       options.phoneColumn !== undefined
@@ -107,7 +130,10 @@ export function loadRecipients(
   const placeholderIndex = new Map<string, number>();
   for (const name of used) {
     const at = lower.indexOf(name.toLowerCase());
-    if (at < 0) throw new UsageError(`the message uses {${name}} but ${path} has no such column (columns: ${columns.join(', ')})`);
+    if (at < 0)
+      throw new UsageError(
+        `the message uses {${name}} but ${path} has no such column (columns: ${columns.join(', ')})`,
+      );
     placeholderIndex.set(name, at);
   }
 
@@ -123,12 +149,17 @@ export function loadRecipients(
       bad(`has ${record.length} field(s), the header has ${columns.length}`);
       return;
     }
-    const empty = used.filter((name) => (record[placeholderIndex.get(name) as number] ?? '') === '');
+    const empty = used.filter(
+      (name) => (record[placeholderIndex.get(name) as number] ?? '') === '',
+    );
     if (empty.length > 0) {
       bad(`empty ${empty.map((n) => `{${n}}`).join(', ')}`);
       return;
     }
-    const message = options.template.replace(/\{([^{}\s]+)\}/g, (_, name: string) => record[placeholderIndex.get(name) as number] ?? '');
+    const message = options.template.replace(
+      /\{([^{}\s]+)\}/g,
+      (_, name: string) => record[placeholderIndex.get(name) as number] ?? '',
+    );
     const parsed = sendParamsSchema.safeParse({
       to: rawTo,
       from: options.from,
@@ -137,7 +168,11 @@ export function loadRecipients(
       ...(options.stopMention ? { isStopSms: true } : {}),
     });
     if (!parsed.success) {
-      bad(toFieldIssues(parsed.error).map((issue) => `${issue.field}: ${issue.message}`).join('; '));
+      bad(
+        toFieldIssues(parsed.error)
+          .map((issue) => `${issue.field}: ${issue.message}`)
+          .join('; '),
+      );
       return;
     }
     const to = parsed.data.to;

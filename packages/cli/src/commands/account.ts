@@ -52,12 +52,14 @@ Examples:
     .action(async (messageId: string | undefined, flags: { to?: string; tag?: string }, cmd) => {
       const ctx = ctxOf(cmd as Command);
       if (flags.tag !== undefined) {
-        if (messageId !== undefined) throw new UsageError('give either a message id or --tag, not both');
+        if (messageId !== undefined)
+          throw new UsageError('give either a message id or --tag, not both');
         await statusByTag(ctx, flags.tag);
         return;
       }
       if (messageId === undefined) throw new UsageError('give a message id (with --to) or --tag');
-      if (flags.to === undefined) throw new UsageError('--to <number> is required with a message id');
+      if (flags.to === undefined)
+        throw new UsageError('--to <number> is required with a message id');
       const status = await clientFrom(ctx.settings()).getMessageStatus({
         messageId,
         phoneNumber: flags.to,
@@ -66,7 +68,12 @@ Examples:
         ctx.emit(status);
         return;
       }
-      const colour = status.status === 'delivered' ? ctx.c.green : status.status === 'failed' ? ctx.c.red : ctx.c.yellow;
+      const colour =
+        status.status === 'delivered'
+          ? ctx.c.green
+          : status.status === 'failed'
+            ? ctx.c.red
+            : ctx.c.yellow;
       ctx.print(
         `${status.messageId}  ${status.phoneNumber}  ${colour(status.status)} (${status.providerStatus})${status.date ? `  ${iso(status.date)}` : ''}${status.cost !== undefined ? `  ${status.cost} ${status.currency ?? ''}` : ''}${status.stopSms ? '  STOP' : ''}`,
       );
@@ -76,7 +83,13 @@ Examples:
 async function statusByTag(ctx: Context, tag: string): Promise<void> {
   const client = clientFrom(ctx.settings()) as unknown as {
     getStatusesByTag?: (tag: string) => Promise<
-      { phoneNumber: string; messageId?: string; status: string; providerStatus: string; date?: Date }[]
+      {
+        phoneNumber: string;
+        messageId?: string;
+        status: string;
+        providerStatus: string;
+        date?: Date;
+      }[]
     >;
   };
   if (typeof client.getStatusesByTag !== 'function') {
@@ -90,7 +103,13 @@ async function statusByTag(ctx: Context, tag: string): Promise<void> {
   ctx.print(
     table(
       ['message id', 'number', 'status', 'provider status', 'date'],
-      statuses.map((s) => [s.messageId ?? '', s.phoneNumber, s.status, s.providerStatus, iso(s.date)]),
+      statuses.map((s) => [
+        s.messageId ?? '',
+        s.phoneNumber,
+        s.status,
+        s.providerStatus,
+        iso(s.date),
+      ]),
     ),
   );
   ctx.print(`${statuses.length} message(s) with tag ${tag}`);
@@ -112,7 +131,10 @@ Examples:
       const ctx = ctxOf(cmd);
       const result = await clientFrom(ctx.settings()).cancelScheduled(messageId);
       if (ctx.json) ctx.emit({ messageId, cancelled: result.cancelled, message: result.message });
-      else ctx.print(`${ctx.c.green('✔ cancelled')} ${messageId}${result.message ? `  (${result.message})` : ''}`);
+      else
+        ctx.print(
+          `${ctx.c.green('✔ cancelled')} ${messageId}${result.message ? `  (${result.message})` : ''}`,
+        );
     });
 }
 
@@ -136,7 +158,12 @@ Examples:
       ctx.emit(entries);
       return;
     }
-    ctx.print(table(['id', 'number', 'added'], entries.map((e) => [e.id, e.phoneNumber, iso(e.createdAt)])));
+    ctx.print(
+      table(
+        ['id', 'number', 'added'],
+        entries.map((e) => [e.id, e.phoneNumber, iso(e.createdAt)]),
+      ),
+    );
     ctx.print(`${entries.length} number(s) on the STOP list`);
   };
   stop.action(list);

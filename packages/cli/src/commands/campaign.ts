@@ -38,7 +38,8 @@ const MAX_RATE_LIMIT_RETRIES = 5;
 const MAX_CONSECUTIVE_UNKNOWN = 3;
 
 /** Sums of prices without float noise (0.114, not 0.11399999999999999). */
-const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+const clip = (text: string, max: number) =>
+  text.length > max ? `${text.slice(0, max - 1)}…` : text;
 const round = (amount: number) => Math.round(amount * 1e6) / 1e6;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -62,17 +63,30 @@ async function writeResults(
   const rows: (string | number)[][] = [];
   for (const r of recipients) {
     const s = stateOf(r.row);
-    if (s.state === 'sent') rows.push([r.row, r.to, 'sent', s.result.id, s.result.n, s.result.c, s.result.cur, '', '']);
-    else if (s.state === 'refused') rows.push([r.row, r.to, 'refused', '', '', '', '', s.result.code, s.result.why]);
+    if (s.state === 'sent')
+      rows.push([r.row, r.to, 'sent', s.result.id, s.result.n, s.result.c, s.result.cur, '', '']);
+    else if (s.state === 'refused')
+      rows.push([r.row, r.to, 'refused', '', '', '', '', s.result.code, s.result.why]);
     else if (s.state === 'unknown') rows.push([r.row, r.to, 'unknown', '', '', '', '', '', s.why]);
     else rows.push([r.row, r.to, 'pending', '', '', '', '', '', s.lastError ?? 'not sent yet']);
   }
-  for (const bad of invalid) rows.push([bad.row, bad.to, 'invalid', '', '', '', '', '', bad.reason]);
+  for (const bad of invalid)
+    rows.push([bad.row, bad.to, 'invalid', '', '', '', '', '', bad.reason]);
   rows.sort((a, b) => (a[0] as number) - (b[0] as number));
   const { stringify } = await import('csv-stringify/sync');
   const text = stringify(rows, {
     header: true,
-    columns: ['row', 'to', 'status', 'message_id', 'nb_sms', 'cost', 'currency', 'error_code', 'error'],
+    columns: [
+      'row',
+      'to',
+      'status',
+      'message_id',
+      'nb_sms',
+      'cost',
+      'currency',
+      'error_code',
+      'error',
+    ],
   });
   const tmp = `${path}.tmp`;
   writeFileSync(tmp, text);
@@ -83,15 +97,24 @@ export function registerCampaign(program: Command, ctxOf: (cmd: Command) => Cont
   const campaign = program
     .command('campaign')
     .summary('send a message to every recipient of a CSV file')
-    .addHelpText('after', '\nExample:\n  $ smspartner campaign send clients.csv --message "Bonjour {firstname}" --tag noel');
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ smspartner campaign send clients.csv --message "Bonjour {firstname}" --tag noel',
+    );
   campaign
     .command('send')
     .summary('send a templated message to every row of a CSV, resumably')
     .description(
       `Validate every row first (nothing is sent if one is bad, unless --skip-invalid), show the total segments and cost, then send at --rate per second with a progress bar. Every send is journaled (fsync'd intent before, result after): re-running the same command after Ctrl-C or a crash sends only what was not sent, and lists — never resends — the rows whose outcome is unknown. A results CSV is written at the end.`,
     )
-    .argument('<csv>', 'recipients: a header line, a phone column (to/phone/mobile/number…), any other columns')
-    .requiredOption('-m, --message <template>', 'the text; {column} is replaced by that column of the row')
+    .argument(
+      '<csv>',
+      'recipients: a header line, a phone column (to/phone/mobile/number…), any other columns',
+    )
+    .requiredOption(
+      '-m, --message <template>',
+      'the text; {column} is replaced by that column of the row',
+    )
     .option('--from <number>', 'your virtual number (default: SMSPARTNER_FROM or config "from")')
     .option('--tag <tag>', 'lowercase tag (≤ 20 characters), to reconcile with "status --tag"')
     .option('--stop-mention', 'append the STOP mention (mandatory for commercial SMS)')
@@ -124,7 +147,10 @@ Re-run the same command to resume. Exit codes: 0 all sent · 2 invalid rows/inpu
 async function runCampaign(ctx: Context, csvPath: string, flags: CampaignFlags): Promise<number> {
   const { c } = ctx;
   const settings = ctx.settings({ from: flags.from, price: flags.price });
-  if (!settings.from) throw new UsageError('no sender: pass --from, set SMSPARTNER_FROM, or put "from" in the config file');
+  if (!settings.from)
+    throw new UsageError(
+      'no sender: pass --from, set SMSPARTNER_FROM, or put "from" in the config file',
+    );
   const loaded = loadRecipients(csvPath, {
     template: flags.message,
     from: settings.from,
@@ -136,7 +162,13 @@ async function runCampaign(ctx: Context, csvPath: string, flags: CampaignFlags):
   if (invalid.length > 0) {
     const shown = invalid.slice(0, 20);
     ctx.note(c.red(`${invalid.length} invalid row(s) of ${valid.length + invalid.length}:`));
-    if (!ctx.json) ctx.note(table(['row', 'line', 'number', 'problem'], shown.map((b) => [b.row, b.line, b.to, clip(b.reason, 90)])));
+    if (!ctx.json)
+      ctx.note(
+        table(
+          ['row', 'line', 'number', 'problem'],
+          shown.map((b) => [b.row, b.line, b.to, clip(b.reason, 90)]),
+        ),
+      );
     if (invalid.length > shown.length) ctx.note(`… and ${invalid.length - shown.length} more`);
     if (!flags.skipInvalid) {
       throw new UsageError(
@@ -164,10 +196,21 @@ async function runCampaign(ctx: Context, csvPath: string, flags: CampaignFlags):
       (done > 0 ? c.dim(` — ${done} already handled by ${journalPath}`) : ''),
   );
   if (unknownBefore.length > 0) {
-    ctx.note(c.yellow(`${unknownBefore.length} row(s) may have been sent by an earlier run and will NOT be resent (see ${resultsPath}, status "unknown")`));
+    ctx.note(
+      c.yellow(
+        `${unknownBefore.length} row(s) may have been sent by an earlier run and will NOT be resent (see ${resultsPath}, status "unknown")`,
+      ),
+    );
   }
   if (flags.dryRun) {
-    if (ctx.json) ctx.emit({ dryRun: true, toSend: todo.length, segments, cost: cost === undefined ? undefined : round(cost), invalid });
+    if (ctx.json)
+      ctx.emit({
+        dryRun: true,
+        toSend: todo.length,
+        segments,
+        cost: cost === undefined ? undefined : round(cost),
+        invalid,
+      });
     else ctx.print(c.yellow('dry run: nothing sent, nothing written'));
     return EXIT.ok;
   }
@@ -223,19 +266,37 @@ async function runCampaign(ctx: Context, csvPath: string, flags: CampaignFlags):
             ...(flags.tag !== undefined ? { tag: flags.tag } : {}),
             ...(flags.stopMention ? { isStopSms: true } : {}),
           });
-          result = { r: 'sent', id: sent.messageId, n: sent.nbSms, c: sent.cost, cur: sent.currency };
+          result = {
+            r: 'sent',
+            id: sent.messageId,
+            n: sent.nbSms,
+            c: sent.cost,
+            cur: sent.currency,
+          };
           consecutiveUnknown = 0;
         } catch (error) {
-          if (error instanceof SmsPartnerApiError && error.code === 429 && attempt < MAX_RATE_LIMIT_RETRIES && !stopping) {
+          if (
+            error instanceof SmsPartnerApiError &&
+            error.code === 429 &&
+            attempt < MAX_RATE_LIMIT_RETRIES &&
+            !stopping
+          ) {
             journal.result(recipient.row, { r: 'not-sent', code: 429, why: error.meaning });
             await sleep(Math.min(30_000, 1000 * 2 ** attempt));
             continue;
           }
           if (error instanceof SmsPartnerApiError && RECIPIENT_CODES.has(error.code)) {
             result = { r: 'refused', code: error.code, why: error.meaning };
-          } else if (error instanceof SmsPartnerApiError || error instanceof SmsPartnerConnectionError) {
+          } else if (
+            error instanceof SmsPartnerApiError ||
+            error instanceof SmsPartnerConnectionError
+          ) {
             const c2 = classify(error);
-            journal.result(recipient.row, { r: 'not-sent', code: c2.code ?? c2.kind, why: c2.message });
+            journal.result(recipient.row, {
+              r: 'not-sent',
+              code: c2.code ?? c2.kind,
+              why: c2.message,
+            });
             abort = error;
             break;
           } else if (error instanceof SmsPartnerOutcomeUnknownError) {
@@ -273,7 +334,9 @@ async function runCampaign(ctx: Context, csvPath: string, flags: CampaignFlags):
   await writeResults(resultsPath, valid, invalid, stateOf);
   const states = valid.map((r) => ({ r, s: stateOf(r.row) }));
   const count = (state: RowState['state']) => states.filter((x) => x.s.state === state).length;
-  const unknownRows = states.filter((x) => x.s.state === 'unknown').map((x) => ({ row: x.r.row, to: x.r.to }));
+  const unknownRows = states
+    .filter((x) => x.s.state === 'unknown')
+    .map((x) => ({ row: x.r.row, to: x.r.to }));
   const summary = {
     rows: valid.length + invalid.length,
     invalid: invalid.length,
@@ -305,16 +368,28 @@ async function runCampaign(ctx: Context, csvPath: string, flags: CampaignFlags):
       `${c.green(`${summary.sent} sent`)} (${tally.sent} this run), ${summary.refused ? c.red(`${summary.refused} refused`) : '0 refused'}, ${unknownRows.length ? c.yellow(`${unknownRows.length} unknown`) : '0 unknown'}, ${summary.pending} pending, ${summary.invalid} invalid — ${summary.billedSms} SMS billed`,
     );
     if (unknownRows.length > 0) {
-      ctx.print(c.yellow(`may have been sent (never resent; reconcile${flags.tag ? ` with: smspartner status --tag ${flags.tag}` : ' with smspartner status'}):`));
+      ctx.print(
+        c.yellow(
+          `may have been sent (never resent; reconcile${flags.tag ? ` with: smspartner status --tag ${flags.tag}` : ' with smspartner status'}):`,
+        ),
+      );
       for (const u of unknownRows.slice(0, 50)) ctx.print(`  row ${u.row}  ${u.to}`);
-      if (unknownRows.length > 50) ctx.print(`  … ${unknownRows.length - 50} more in ${resultsPath}`);
+      if (unknownRows.length > 50)
+        ctx.print(`  … ${unknownRows.length - 50} more in ${resultsPath}`);
     }
-    if (stopping) ctx.print(c.yellow(`interrupted: re-run the same command to send the ${summary.pending} pending row(s)`));
+    if (stopping)
+      ctx.print(
+        c.yellow(
+          `interrupted: re-run the same command to send the ${summary.pending} pending row(s)`,
+        ),
+      );
     ctx.print(c.dim(`results: ${resultsPath}   journal: ${journalPath}`));
   }
   if (abort !== undefined && !ctx.json) {
     const classified = classify(abort);
-    process.stderr.write(`error [${classified.kind}${classified.code !== undefined ? ` ${classified.code}` : ''}] ${classified.message}\n`);
+    process.stderr.write(
+      `error [${classified.kind}${classified.code !== undefined ? ` ${classified.code}` : ''}] ${classified.message}\n`,
+    );
   }
   if (stopping && exitCode === EXIT.interrupted) void CancelledError;
   return exitCode;

@@ -45,7 +45,9 @@ const visible = (text: string) => text.replace(/\n/g, '⏎\n');
 export function printCount(ctx: Context, original: string, count: SegmentCount): void {
   const { c } = ctx;
   const label = (s: string) => c.dim(s.padEnd(10));
-  ctx.print(`${label('encoding')}${count.encoding === 'GSM-7' ? c.green('GSM-7') : c.yellow('UCS-2')}`);
+  ctx.print(
+    `${label('encoding')}${count.encoding === 'GSM-7' ? c.green('GSM-7') : c.yellow('UCS-2')}`,
+  );
   ctx.print(
     `${label('segments')}${c.bold(String(count.segments))} SMS (${count.unitsPerSegment} ${count.encoding === 'GSM-7' ? 'characters' : 'UTF-16 units'} per SMS${count.segments > 1 ? ' part' : ''})`,
   );
@@ -89,7 +91,7 @@ export function registerCount(program: Command, ctxOf: (cmd: Command) => Context
     .command('count')
     .summary('count the SMS a text is billed as')
     .description(
-      'Count the SMS a text is billed as, after SMS Partner\'s character replacements: encoding, segments, units left, the replaced and UCS-2-forcing characters highlighted, and the text as billed. Reads stdin when no text is given.',
+      "Count the SMS a text is billed as, after SMS Partner's character replacements: encoding, segments, units left, the replaced and UCS-2-forcing characters highlighted, and the text as billed. Reads stdin when no text is given.",
     )
     .argument('[text]', 'the message (omit to read stdin)')
     .option('--stop-mention', 'count the STOP mention appended to commercial SMS')
@@ -106,7 +108,8 @@ Examples:
       const ctx = ctxOf(cmd);
       let input = text;
       if (input === undefined) {
-        if (process.stdin.isTTY) throw new UsageError('no text: pass it as an argument or on stdin');
+        if (process.stdin.isTTY)
+          throw new UsageError('no text: pass it as an argument or on stdin');
         input = (await readStdin()).replace(/\r?\n$/, '');
       }
       if (input === '') throw new UsageError('the text is empty');

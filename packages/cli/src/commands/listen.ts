@@ -51,9 +51,18 @@ export function registerListen(program: Command, ctxOf: (cmd: Command) => Contex
     .option('-p, --port <port>', 'port (0 = a free one)', integerIn(0, 65535), 3000)
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--path <path>', 'where the routes live ({path}/dlr, {path}/replies)', DEFAULT_PATH)
-    .option('--secret <token>', 'require ?token= in callback URLs (default: SMSPARTNER_WEBHOOK_SECRET, else none)')
-    .option('--forward <url>', 'also pass every callback to this base URL (…/dlr, …/replies appended)')
-    .option('--public-url <url>', 'the address SMS Partner reaches (a tunnel), for the printed URLs')
+    .option(
+      '--secret <token>',
+      'require ?token= in callback URLs (default: SMSPARTNER_WEBHOOK_SECRET, else none)',
+    )
+    .option(
+      '--forward <url>',
+      'also pass every callback to this base URL (…/dlr, …/replies appended)',
+    )
+    .option(
+      '--public-url <url>',
+      'the address SMS Partner reaches (a tunnel), for the printed URLs',
+    )
     .addHelpText(
       'after',
       `
@@ -67,12 +76,15 @@ Examples:
       const ctx = ctxOf(cmd);
       const { c } = ctx;
       // Loaded on use: every other command starts faster without the webhooks package.
-      const { callbackUrls, createNodeMiddleware, createWebhooks } = await import('@smspartner-kit/webhooks');
+      const { callbackUrls, createNodeMiddleware, createWebhooks } = await import(
+        '@smspartner-kit/webhooks'
+      );
       const forward = flags.forward ? checkUrl(flags.forward, '--forward') : undefined;
       const secret = flags.secret ?? (process.env.SMSPARTNER_WEBHOOK_SECRET || undefined);
       const path = `/${flags.path.replace(/^\/+|\/+$/g, '')}`;
       const line = (event: Record<string, unknown>, human: string) => {
-        if (ctx.json) process.stdout.write(`${JSON.stringify({ ...event, at: new Date().toISOString() })}\n`);
+        if (ctx.json)
+          process.stdout.write(`${JSON.stringify({ ...event, at: new Date().toISOString() })}\n`);
         else ctx.print(human);
       };
       const webhooks = createWebhooks({ secret: secret ?? false });
@@ -85,7 +97,10 @@ Examples:
       });
       webhooks.on('inbound-message', (message) => {
         const { raw: _raw, ...parsed } = message as typeof message & { raw?: unknown };
-        line({ event: 'inbound-message', parsed }, `  ${c.cyan('reply')} ${JSON.stringify(parsed)}`);
+        line(
+          { event: 'inbound-message', parsed },
+          `  ${c.cyan('reply')} ${JSON.stringify(parsed)}`,
+        );
       });
       webhooks.on('opt-out', (optOut) => {
         const { raw: _raw, ...parsed } = optOut as typeof optOut & { raw?: unknown };
@@ -97,18 +112,30 @@ Examples:
         const body = await readBody(req);
         const url = req.url ?? '/';
         if (body === 'too-large') {
-          res.writeHead(413, { 'content-type': 'application/json' }).end('{"error":"payload_too_large"}');
+          res
+            .writeHead(413, { 'content-type': 'application/json' })
+            .end('{"error":"payload_too_large"}');
           return;
         }
         const text = body.toString('utf8');
         line(
-          { event: 'request', method: req.method, url: maskToken(url), contentType: req.headers['content-type'], body: text },
+          {
+            event: 'request',
+            method: req.method,
+            url: maskToken(url),
+            contentType: req.headers['content-type'],
+            body: text,
+          },
           `${c.dim(new Date().toISOString())} ${c.bold(req.method ?? '')} ${maskToken(url)}${text ? `\n  ${c.dim('raw')} ${text}` : ''}`,
         );
         res.on('finish', () => {
-          line({ event: 'answered', url: maskToken(url), status: res.statusCode }, `  ${c.dim(`→ answered ${res.statusCode}`)}`);
+          line(
+            { event: 'answered', url: maskToken(url), status: res.statusCode },
+            `  ${c.dim(`→ answered ${res.statusCode}`)}`,
+          );
         });
-        if (forward && url.startsWith(path)) void forwardTo(forward + url.slice(path.length), req, body);
+        if (forward && url.startsWith(path))
+          void forwardTo(forward + url.slice(path.length), req, body);
         // The body is read here (to print it); the webhooks read this copy as if it were the request.
         const copy = Object.assign(Readable.from(body.length ? [body] : []), {
           method: req.method,
@@ -129,26 +156,41 @@ Examples:
           const answer = await fetch(target, {
             method: req.method,
             headers,
-            ...(req.method === 'GET' || req.method === 'HEAD' ? {} : { body: new Uint8Array(body) }),
+            ...(req.method === 'GET' || req.method === 'HEAD'
+              ? {}
+              : { body: new Uint8Array(body) }),
             signal: AbortSignal.timeout(10_000),
           });
           await answer.body?.cancel();
-          line({ event: 'forwarded', target: maskToken(target), status: answer.status }, `  ${c.dim(`↪ forwarded → ${answer.status}`)}`);
+          line(
+            { event: 'forwarded', target: maskToken(target), status: answer.status },
+            `  ${c.dim(`↪ forwarded → ${answer.status}`)}`,
+          );
         } catch (error) {
-          const reason = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
-          line({ event: 'forward-failed', target: maskToken(target), reason }, `  ${c.red(`↪ forward failed: ${reason}`)}`);
+          const reason =
+            (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
+          line(
+            { event: 'forward-failed', target: maskToken(target), reason },
+            `  ${c.red(`↪ forward failed: ${reason}`)}`,
+          );
         }
       }
 
       await new Promise<void>((resolve, reject) => {
         server.once('error', (error: NodeJS.ErrnoException) =>
-          reject(new UsageError(`cannot listen on ${flags.host}:${flags.port} (${error.code ?? error.message})`)),
+          reject(
+            new UsageError(
+              `cannot listen on ${flags.host}:${flags.port} (${error.code ?? error.message})`,
+            ),
+          ),
         );
         server.listen(flags.port, flags.host, resolve);
       });
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : flags.port;
-      const publicUrl = flags.publicUrl ? checkUrl(flags.publicUrl, '--public-url') : `http://${flags.host}:${port}`;
+      const publicUrl = flags.publicUrl
+        ? checkUrl(flags.publicUrl, '--public-url')
+        : `http://${flags.host}:${port}`;
       const urls = secret
         ? callbackUrls({ publicUrl, secret, path })
         : { urlDlr: `${publicUrl}${path}/dlr`, urlResponse: `${publicUrl}${path}/replies` };

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { UsageError } from '../errors.js';
 import type { Context } from '../output.js';
 import { integerIn, positiveDecimal } from '../parsers.js';
 
@@ -55,9 +56,20 @@ Examples:
         ...(flags.price !== undefined ? { price: flags.price } : {}),
         ...(flags.dlrDelay !== undefined ? { dlrDelayMs: flags.dlrDelay } : {}),
         logger: { info: log, warn: log, error: log },
+      }).catch((error: NodeJS.ErrnoException) => {
+        if (
+          error.code === 'EADDRINUSE' ||
+          error.code === 'EACCES' ||
+          error.code === 'EADDRNOTAVAIL'
+        ) {
+          throw new UsageError(`cannot listen on ${flags.host}:${flags.port} (${error.code})`);
+        }
+        throw error;
       });
       if (ctx.json) {
-        process.stdout.write(`${JSON.stringify({ url: sandbox.url, baseUrl: sandbox.baseUrl, port: sandbox.port })}\n`);
+        process.stdout.write(
+          `${JSON.stringify({ url: sandbox.url, baseUrl: sandbox.baseUrl, port: sandbox.port })}\n`,
+        );
       } else {
         ctx.print(`SMS Partner sandbox listening on ${ctx.c.bold(sandbox.url)}`);
         ctx.print(`use: SMSPARTNER_BASE_URL=${sandbox.baseUrl} SMSPARTNER_API_KEY=any-key`);

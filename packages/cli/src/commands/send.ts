@@ -104,7 +104,13 @@ been sent: check with "smspartner status" before resending) · 5 SMS Partner unr
       };
       if (!settings.from) {
         throw new SmsPartnerValidationError(
-          [{ field: 'from', message: 'from is required: pass --from, set SMSPARTNER_FROM, or put "from" in the config file' }],
+          [
+            {
+              field: 'from',
+              message:
+                'from is required: pass --from, set SMSPARTNER_FROM, or put "from" in the config file',
+            },
+          ],
           'Invalid send parameters',
         );
       }
@@ -145,7 +151,9 @@ been sent: check with "smspartner status" before resending) · 5 SMS Partner unr
         `${c.green('✔ sent')}  id ${c.bold(result.messageId)}  ${result.nbSms} SMS billed  cost ${money(result.cost, result.currency)}`,
       );
       if (result.nbSms !== count.segments) {
-        ctx.note(c.yellow(`note: predicted ${count.segments} SMS, SMS Partner billed ${result.nbSms}`));
+        ctx.note(
+          c.yellow(`note: predicted ${count.segments} SMS, SMS Partner billed ${result.nbSms}`),
+        );
       }
     });
 }
