@@ -33,8 +33,8 @@ beforeEach(() => {
   dir = tempDir();
 });
 
-/** Distinct French mobile numbers; `0003` endings are refused by the sandbox, so avoided. */
-const number = (i: number) => `06${String(10_000_000 + i * 7).padStart(8, '0')}`;
+/** Distinct French mobile numbers ending in 5 (the sandbox refuses `…0003`). */
+const number = (i: number) => `06${String(10_000_000 + i * 10 + 5).padStart(8, '0')}`;
 
 function csv(name: string, rows: string[][]): string {
   const path = join(dir, name);
