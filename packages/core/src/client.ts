@@ -15,13 +15,17 @@ import { checkApiKey, joinUrl, sendRequestFromValid, validateSendParams } from '
 import {
   type CancelResult,
   type Credits,
+  type LookupResult,
   type MessageStatus,
   parseCancelResponse,
   parseCreditsResponse,
+  parseLookupResponse,
   parseMessageStatusResponse,
+  parseStatusesByTagResponse,
   parseStopAddResponse,
   parseStopListResponse,
   type StopListEntry,
+  type TagStatus,
 } from './responses.js';
 import {
   clientOptionsSchema,
@@ -29,6 +33,7 @@ import {
   parseConfigOptions,
   type SendParams,
   type SmsPartnerClientOptions,
+  tagSchema,
   toFieldIssues,
 } from './schemas.js';
 
@@ -43,6 +48,10 @@ const NEVER_SENT_CODES = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
 ]);
 const USER_AGENT = 'smspartner-kit-core';
+/** The provider's limit of numbers per `/lookup` request. */
+const LOOKUP_BATCH = 500;
+/** Pages of `/bulk-status-by-tag` followed at most: a provider that never stops paging is an error, not a hang. */
+const MAX_TAG_PAGES = 10_000;
 
 type Env = Record<string, string | undefined>;
 const env = (): Env => (globalThis as { process?: { env?: Env } }).process?.env ?? {};
@@ -377,6 +386,93 @@ export class SmsPartnerClient {
       mode: 'write',
     });
     return this.#parse(answer, parseCancelResponse);
+  }
+
+  /**
+   * `GET /bulk-status-by-tag`: the status of every SMS sent under `tag`, following the pages
+   * (`page=1, 2, …`; the parameter name and whether `total` counts entries or pages are
+   * UNCONFIRMED, so it stops at whichever comes first, or at an empty page). A provider that
+   * repeats a page, answers another page than the one asked, or pages more than 10,000 times
+   * gets an SmsPartnerProtocolError instead of a loop or duplicated entries. The way to find
+   * what a send with an unknown outcome produced.
+   */
+  async getStatusesByTag(tag: string): Promise<TagStatus[]> {
+    const valid = validate(tagSchema, tag, 'tag', 'Invalid getStatusesByTag argument');
+    const statuses: TagStatus[] = [];
+    let previous = '';
+    for (let page = 1; page <= MAX_TAG_PAGES; page++) {
+      const answer = await this.#call({
+        label: 'getStatusesByTag',
+        method: 'GET',
+        path: '/bulk-status-by-tag',
+        query: { tag: valid, page: String(page) },
+        mode: 'read',
+      });
+      const {
+        statuses: found,
+        currentPage,
+        total,
+      } = this.#parse(answer, parseStatusesByTagResponse);
+      if (currentPage !== undefined && currentPage !== page) {
+        // Past the last page, a provider may answer that page again: fine once all is read.
+        if (total !== undefined && statuses.length >= total) return statuses;
+        throw new SmsPartnerProtocolError(
+          `getStatusesByTag asked for page ${page} and SMS Partner answered page ${currentPage}`,
+          { httpStatus: answer.status },
+        );
+      }
+      if (found.length === 0) return statuses;
+      const signature = JSON.stringify(found.map((s) => s.raw));
+      if (signature === previous) {
+        throw new SmsPartnerProtocolError(
+          `getStatusesByTag: SMS Partner answered page ${page} with the same entries as page ${page - 1}`,
+          { httpStatus: answer.status },
+        );
+      }
+      previous = signature;
+      statuses.push(...found);
+      if (total === undefined) {
+        if (currentPage === undefined) return statuses; // no paging information: one page
+      } else if (currentPage === undefined ? statuses.length >= total : currentPage >= total) {
+        // currentPage ≥ total ends both readings of total: every page so far had an entry.
+        return statuses;
+      }
+    }
+    throw new SmsPartnerProtocolError(
+      `getStatusesByTag: SMS Partner was still paging after ${MAX_TAG_PAGES} pages`,
+    );
+  }
+
+  /**
+   * `POST /lookup` (free): the provider's reading of each number (valid, type, country, formats),
+   * in the order given. Numbers are validated and normalised first (a bad one is a
+   * SmsPartnerValidationError naming `numbers.<index>`, nothing sent) and sent 500 per request.
+   */
+  async lookup(numbers: string[]): Promise<LookupResult[]> {
+    const valid = validate(
+      z.array(phoneNumberSchema),
+      numbers,
+      'numbers',
+      'Invalid lookup argument',
+    );
+    const results: LookupResult[] = [];
+    for (let start = 0; start < valid.length; start += LOOKUP_BATCH) {
+      const chunk = valid.slice(start, start + LOOKUP_BATCH);
+      const answer = await this.#call({
+        label: 'lookup',
+        method: 'POST',
+        path: '/lookup',
+        // The provider documents a comma-separated string of numbers in international form.
+        json: {
+          apiKey: this.#apiKey,
+          phoneNumbers: chunk.map((n) => `+${n}`).join(','),
+          _format: 'json',
+        },
+        mode: 'read', // free and changes nothing: safe to retry
+      });
+      results.push(...this.#parse(answer, parseLookupResponse));
+    }
+    return results;
   }
 
   async #stopListList(): Promise<StopListEntry[]> {

@@ -20,13 +20,18 @@ export { buildSendRequest, type SendRequest } from './request.js';
 export {
   type CancelResult,
   type Credits,
+  type LookupResult,
   type MessageStatus,
   parseCancelResponse,
   parseCreditsResponse,
+  parseLookupResponse,
   parseMessageStatusResponse,
+  parseStatusesByTagResponse,
   parseStopAddResponse,
   parseStopListResponse,
   type StopListEntry,
+  type TagStatus,
+  type TagStatusPage,
 } from './responses.js';
 export {
   clientOptionsSchema,

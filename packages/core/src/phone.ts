@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { SmsPartnerValidationError } from './errors.js';
 
+/** Already international digits, the form callbacks carry: nothing to strip or reinterpret. */
+const INTERNATIONAL_DIGITS = /^[1-9]\d{6,14}$/;
+const FRENCH_INTERNATIONAL = /^33[1-9]\d{8}$/;
+const FRENCH_RULE = 'a French number (+33) has 9 digits after the country code, the first not 0';
+
 /**
  * Shape rules, not a numbering plan (libphonenumber-js alone would blow core's 15 kB budget):
  * - separators (spaces, dots, dashes, slashes, parentheses) are ignored, and so is a `(0)` trunk
@@ -11,11 +16,6 @@ import { SmsPartnerValidationError } from './errors.js';
  * - French numbers (`33…`) must have exactly 9 digits after `33`, the first not 0.
  * Output: international digits without `+`, the form SMS Partner samples send.
  */
-/** Already international digits, the form callbacks carry: nothing to strip or reinterpret. */
-const INTERNATIONAL_DIGITS = /^[1-9]\d{6,14}$/;
-const FRENCH_INTERNATIONAL = /^33[1-9]\d{8}$/;
-const FRENCH_RULE = 'a French number (+33) has 9 digits after the country code, the first not 0';
-
 function reason(input: unknown): string | { ok: string } {
   if (typeof input !== 'string') return 'must be a string';
   if (INTERNATIONAL_DIGITS.test(input)) {

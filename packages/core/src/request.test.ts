@@ -136,6 +136,22 @@ describe('buildSendRequest', () => {
     expect(issuesOf({ ...base, message: 'œ'.repeat(766) })[0]?.message).toContain('11 parts');
   });
 
+  it('with isStopSms the 10-part limit counts the STOP mention the provider appends', () => {
+    // 1530 - 25 units of message + 25 of mention = 10 parts exactly.
+    const fits = 'a'.repeat(1530 - 25);
+    expect(() =>
+      buildSendRequest({ ...base, message: fits, isStopSms: true }, config),
+    ).not.toThrow();
+    const issues = issuesOf({ ...base, message: `${fits}a`, isStopSms: true });
+    expect(issues).toEqual([
+      {
+        field: 'message',
+        message: 'message needs 11 parts with the STOP mention (isStopSms); the limit is 10',
+      },
+    ]);
+    expect(() => buildSendRequest({ ...base, message: `${fits}a` }, config)).not.toThrow();
+  });
+
   it('a message only of characters SMS Partner removes is refused', () => {
     expect(issuesOf({ ...base, message: '^^~|' })[0]?.message).toContain('empty after');
   });

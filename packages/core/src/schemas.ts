@@ -77,18 +77,31 @@ export const scheduledAtSchema = z.date().superRefine((date, ctx) => {
 
 export const formatSchema = z.enum(['json', 'xml']);
 
-export const sendParamsSchema = z.strictObject({
-  to: phoneNumberSchema,
-  from: phoneNumberSchema,
-  message: messageSchema,
-  tag: tagSchema.optional(),
-  isStopSms: z.boolean().optional(),
-  urlResponse: httpUrlSchema('urlResponse').optional(),
-  urlDlr: httpUrlSchema('urlDlr').optional(),
-  sandbox: z.boolean().optional(),
-  scheduledAt: scheduledAtSchema.optional(),
-  format: formatSchema.optional(),
-});
+export const sendParamsSchema = z
+  .strictObject({
+    to: phoneNumberSchema,
+    from: phoneNumberSchema,
+    message: messageSchema,
+    tag: tagSchema.optional(),
+    isStopSms: z.boolean().optional(),
+    urlResponse: httpUrlSchema('urlResponse').optional(),
+    urlDlr: httpUrlSchema('urlDlr').optional(),
+    sandbox: z.boolean().optional(),
+    scheduledAt: scheduledAtSchema.optional(),
+    format: formatSchema.optional(),
+  })
+  .superRefine((params, ctx) => {
+    // The provider appends the STOP mention before splitting: the 10-part limit includes it.
+    if (!params.isStopSms) return;
+    const count = countSegments(params.message, { isStopSms: true });
+    if (count.segments > SMS_PARTNER_MAX_PARTS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['message'],
+        message: `message needs ${count.segments} parts with the STOP mention (isStopSms); the limit is ${SMS_PARTNER_MAX_PARTS}`,
+      });
+    }
+  });
 
 export interface SendParams {
   to: string;

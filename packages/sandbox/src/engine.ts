@@ -15,6 +15,8 @@ import {
 } from '@smspartner-kit/core';
 import { deliverCallback, type Payload, redactUrl } from './callbacks.js';
 import { SandboxRequestError } from './errors.js';
+import { AcceptedLedger } from './ledger.js';
+import { lookupNumber } from './lookup.js';
 import { countryCodeOf, outcomeFor } from './outcomes.js';
 import type { Params } from './params.js';
 import type { Answer } from './render.js';
@@ -27,6 +29,7 @@ import type {
   ReceiptShape,
   ReplyInput,
   ReplyResult,
+  SandboxAccepted,
   SandboxMessage,
   SandboxMessageStatus,
   SandboxStopListEntry,
@@ -43,6 +46,8 @@ export type Endpoint =
   | 'me'
   | 'message-status'
   | 'message-cancel'
+  | 'bulk-status-by-tag'
+  | 'lookup'
   | 'stop-sms/list'
   | 'stop-sms/add'
   | 'stop-sms/delete';
@@ -52,10 +57,31 @@ export const ENDPOINTS: ReadonlySet<string> = new Set<Endpoint>([
   'me',
   'message-status',
   'message-cancel',
+  'bulk-status-by-tag',
+  'lookup',
   'stop-sms/list',
   'stop-sms/add',
   'stop-sms/delete',
 ]);
+
+/** Most numbers one `lookup` request may carry (more: code 50), as on the provider. */
+export const MAX_LOOKUP_NUMBERS = 500;
+
+let lastMessageId = 0;
+
+/**
+ * Message ids: numeric like the provider's, increasing, never issued twice — not by two sandboxes
+ * in one process (they share this sequence), nor by a sandbox started after another one stopped,
+ * nor after `reset()`. Each id is the wall-clock millisecond × 1,000, or the previous id + 1 when
+ * that is larger; a later run therefore starts above every id an earlier run issued unless that
+ * run averaged over a million sends a second (this sandbox does about 10,000) or the system clock
+ * was set back. Safe integers until the year 2255. The real clock, not the `now` option: ids must
+ * not repeat across processes whatever clock a test fakes.
+ */
+function newMessageId(): number {
+  lastMessageId = Math.max(lastMessageId + 1, Date.now() * 1000);
+  return lastMessageId;
+}
 
 export interface ApiResult {
   status: number;
@@ -166,7 +192,6 @@ export interface EngineLog {
 export class SandboxEngine {
   private readonly timers = new Timers();
   private abort = new AbortController();
-  private nextMessageId = 1;
   private nextStopId = 1;
   private nextCallbackId = 1;
   private nextConcatRef = 1;
@@ -176,6 +201,9 @@ export class SandboxEngine {
   private readonly lastByConversation = new Map<string, number>();
   private readonly lastByRecipient = new Map<string, number>();
   private readonly scheduled = new Set<number>();
+  /** Ids of the kept messages per tag, oldest first (for `bulk-status-by-tag`). */
+  private readonly byTag = new Map<string, Set<number>>();
+  private readonly ledger: AcceptedLedger;
   private readonly stops = new Map<string, SandboxStopListEntry>();
   private readonly attempts = new Map<number, CallbackAttempt>();
   private droppedAttempts = 0;
@@ -185,6 +213,7 @@ export class SandboxEngine {
     private readonly log: EngineLog,
   ) {
     this.credits = options.credits;
+    this.ledger = new AcceptedLedger(options.maxTrackedKeys);
   }
 
   // ---------------------------------------------------------------- API
@@ -202,6 +231,10 @@ export class SandboxEngine {
         return this.messageStatus(params);
       case 'message-cancel':
         return this.cancel(params);
+      case 'bulk-status-by-tag':
+        return this.statusesByTag(params);
+      case 'lookup':
+        return this.lookup(params);
       case 'stop-sms/list':
         return this.stopListAnswer();
       case 'stop-sms/add':
@@ -287,7 +320,7 @@ export class SandboxEngine {
     const urlDlr = params.get('urlDlr') || undefined;
     const urlResponse = params.get('urlResponse') || undefined;
     const record: MessageRecord = {
-      id: this.nextMessageId++,
+      id: newMessageId(),
       to: recipient,
       from: sender,
       text: count.text,
@@ -309,6 +342,7 @@ export class SandboxEngine {
       callbacks: [],
     };
     this.store(record);
+    this.ledger.add(record.to, record.tag);
     this.scheduleReceipt(record);
     return {
       status: 200,
@@ -382,7 +416,7 @@ export class SandboxEngine {
   private findRecord(params: Params, name: string): MessageRecord | ApiResult {
     const raw = params.get(name)?.trim();
     if (!raw) return apiError(3);
-    const id = /^\d{1,15}$/.test(raw) ? Number(raw) : Number.NaN;
+    const id = /^\d{1,16}$/.test(raw) ? Number(raw) : Number.NaN;
     return this.records.get(id) ?? apiError(4);
   }
 
@@ -425,6 +459,64 @@ export class SandboxEngine {
     this.scheduled.delete(found.id);
     if (!found.sandbox) this.credits += found.nbSms;
     return { status: 200, answer: { success: true, code: 200, message: 'message cancelled' } };
+  }
+
+  private statusesByTag(params: Params): ApiResult {
+    const tag = params.get('tag')?.trim();
+    if (params.isInvalid('tag')) {
+      return validationFailure([{ field: 'tag', message: 'tag must be a string' }]);
+    }
+    if (!tag) return validationFailure([{ field: 'tag', message: 'tag required' }]);
+    const rawPage = params.get('page')?.trim();
+    const page = rawPage === undefined || rawPage === '' ? 1 : integer(rawPage);
+    if (page === undefined || page < 1) {
+      return validationFailure([{ field: 'page', message: 'page must be a whole number from 1' }]);
+    }
+    const ids = [...(this.byTag.get(tag) ?? [])];
+    const size = this.options.tagStatusPageSize;
+    const now = this.options.now();
+    const list = ids.slice((page - 1) * size, page * size).map((id) => {
+      const record = this.records.get(id) as MessageRecord;
+      const state = this.statusOf(record, now);
+      return {
+        success: true,
+        code: 200,
+        phoneNumber: record.to,
+        messageId: record.id,
+        status: state.providerStatus,
+        date: String(Math.floor(state.at / 1000)),
+        stopSms: record.isStopSms ? '1' : '0',
+        isSpam: '0',
+      };
+    });
+    return {
+      status: 200,
+      answer: {
+        success: true,
+        code: 200,
+        currentPage: page,
+        total: ids.length,
+        StatutResponse_List: list,
+      },
+    };
+  }
+
+  private lookup(params: Params): ApiResult {
+    const numbers = params.list('phoneNumbers');
+    if (numbers === 'invalid') {
+      return validationFailure([
+        { field: 'phoneNumbers', message: 'phoneNumbers must be a list of phone numbers' },
+      ]);
+    }
+    const given = (numbers ?? []).filter((n) => n.trim() !== '');
+    if (given.length === 0) return apiError(2);
+    if (given.length > MAX_LOOKUP_NUMBERS) {
+      return apiError(
+        50,
+        `${given.length} numbers given; at most ${MAX_LOOKUP_NUMBERS} per request are allowed`,
+      );
+    }
+    return { status: 200, answer: { success: true, code: 200, lookup: given.map(lookupNumber) } };
   }
 
   private stopListAnswer(): ApiResult {
@@ -473,6 +565,11 @@ export class SandboxEngine {
 
   private store(record: MessageRecord): void {
     this.records.set(record.id, record);
+    if (record.tag !== undefined) {
+      const ids = this.byTag.get(record.tag) ?? new Set<number>();
+      ids.add(record.id);
+      this.byTag.set(record.tag, ids);
+    }
     this.lastByConversation.set(`${record.to}|${record.from}`, record.id);
     this.lastByRecipient.set(record.to, record.id);
     if (record.scheduledAt !== undefined) this.scheduled.add(record.id);
@@ -481,6 +578,11 @@ export class SandboxEngine {
       this.records.delete(oldest.id);
       this.dropped++;
       this.scheduled.delete(oldest.id);
+      if (oldest.tag !== undefined) {
+        const ids = this.byTag.get(oldest.tag);
+        ids?.delete(oldest.id);
+        if (ids?.size === 0) this.byTag.delete(oldest.tag);
+      }
       const conversation = `${oldest.to}|${oldest.from}`;
       if (this.lastByConversation.get(conversation) === oldest.id) {
         this.lastByConversation.delete(conversation);
@@ -768,16 +870,27 @@ export class SandboxEngine {
     return [...this.stops.values()].map((entry) => ({ ...entry }));
   }
 
+  /** Counts of accepted sends since start or reset, independent of the bounded history. */
+  accepted(): SandboxAccepted {
+    return this.ledger.summary();
+  }
+
+  acceptedTotal(): number {
+    return this.ledger.total;
+  }
+
   remainingCredits(): number {
     return this.credits;
   }
 
-  /** Back to a fresh account: ids restart at 1, pending receipts and retries are abandoned. */
+  /**
+   * Back to a fresh account: pending receipts and retries are abandoned. Message ids go on
+   * increasing (an app that keeps its own records must never see an id twice).
+   */
   reset(): void {
     this.abort.abort();
     this.abort = new AbortController();
     this.timers.clearAll();
-    this.nextMessageId = 1;
     this.nextStopId = 1;
     this.nextCallbackId = 1;
     this.nextConcatRef = 1;
@@ -787,6 +900,8 @@ export class SandboxEngine {
     this.lastByConversation.clear();
     this.lastByRecipient.clear();
     this.scheduled.clear();
+    this.byTag.clear();
+    this.ledger.clear();
     this.stops.clear();
     this.attempts.clear();
     this.droppedAttempts = 0;

@@ -31,6 +31,9 @@ export const sandboxOptionsSchema = z.strictObject({
   callbackRetries: z.number().int().min(0).max(20).optional(),
   callbackBackoffMs: z.number().int().min(0).max(600_000).optional(),
   callbackTimeoutMs: z.number().int().min(1).max(600_000).optional(),
+  tagStatusPageSize: z.number().int().min(1).max(100_000).optional(),
+  rateLimit: z.strictObject({ perSecond: z.number().int().min(1).max(1_000_000) }).optional(),
+  maxTrackedKeys: z.number().int().min(1).max(100_000_000).optional(),
   maxBodyBytes: z
     .number()
     .int()
@@ -65,8 +68,9 @@ export const replyInputSchema = z.strictObject({
 
 export type Issue = FieldIssue;
 
-export type ResolvedOptions = Required<Omit<SandboxOptions, 'apiKeys' | 'logger'>> & {
+export type ResolvedOptions = Required<Omit<SandboxOptions, 'apiKeys' | 'logger' | 'rateLimit'>> & {
   apiKeys: ReadonlySet<string> | undefined;
+  rateLimit: { perSecond: number } | undefined;
   logger: SandboxLogger | undefined;
 };
 
@@ -97,6 +101,9 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
     callbackRetries: o.callbackRetries ?? 3,
     callbackBackoffMs: o.callbackBackoffMs ?? 250,
     callbackTimeoutMs: o.callbackTimeoutMs ?? 5_000,
+    tagStatusPageSize: o.tagStatusPageSize ?? 500,
+    rateLimit: o.rateLimit,
+    maxTrackedKeys: o.maxTrackedKeys ?? 1_000_000,
     maxBodyBytes: o.maxBodyBytes ?? 1024 * 1024,
     logger: o.logger === false ? undefined : o.logger,
     now: o.now ?? Date.now,

@@ -4,6 +4,7 @@ import { toFieldIssues } from '@smspartner-kit/core';
 import { type ApiResult, apiError, ENDPOINTS, type Endpoint, SandboxEngine } from './engine.js';
 import { SandboxRequestError } from './errors.js';
 import { Params } from './params.js';
+import { SlidingWindowLimiter } from './rate-limit.js';
 import { type Format, renderAnswer } from './render.js';
 import { faultSchema, resolveOptions } from './schemas.js';
 import { Timers } from './timers.js';
@@ -118,6 +119,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const timers = new Timers();
   const held = new Set<ServerResponse>();
   let faults: QueuedFault[] = [];
+  const limiter = config.rateLimit && new SlidingWindowLimiter(config.rateLimit.perSecond);
+  let rateLimited = 0;
   let closing: Promise<void> | undefined;
 
   const takeFault = (): QueuedFault | undefined => {
@@ -145,6 +148,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       ...(parsed.data.delayMs === undefined ? {} : { delayMs: parsed.data.delayMs }),
     });
     log.info(`fault queued: ${parsed.data.type} × ${parsed.data.count}`);
+  };
+
+  const resetAll = (): void => {
+    engine.reset();
+    faults = [];
+    limiter?.reset();
+    rateLimited = 0;
   };
 
   const pendingFaults = () => faults.map((f) => ({ type: f.type, count: f.remaining }));
@@ -194,6 +204,24 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const parsedBody = parseBody(body, req.headers['content-type']);
     const params = Params.from(url.searchParams, parsedBody.ok ? parsedBody.value : undefined);
     const format: Format = params.get('_format')?.trim().toLowerCase() === 'xml' ? 'xml' : 'json';
+    if (limiter) {
+      const admitted = limiter.take(config.now());
+      if (!admitted.ok) {
+        rateLimited++;
+        log.warn(`${req.method} /v1/${endpoint} → 429 (rate limit)`);
+        sendJson(
+          res,
+          429,
+          {
+            success: false,
+            code: 429,
+            message: `too many requests: at most ${limiter.perSecond} per second`,
+          },
+          { 'retry-after': String(Math.max(1, Math.ceil(admitted.retryAfterMs / 1000))) },
+        );
+        return;
+      }
+    }
     const fault = takeFault();
 
     if (fault?.type === 'http429') {
@@ -292,12 +320,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const control: Record<
     string,
-    Partial<Record<string, (req: IncomingMessage) => Promise<[number, unknown]>>>
+    Partial<Record<string, (req: IncomingMessage, url: URL) => Promise<[number, unknown]>>>
   > = {
     health: { GET: async () => [200, { ok: true }] },
     messages: {
-      GET: async () => {
-        const messages = engine.messages();
+      GET: async (_req, url) => {
+        const tag = url.searchParams.get('tag');
+        const to = url.searchParams.get('to');
+        const messages = engine
+          .messages()
+          .filter((m) => (tag === null || m.tag === tag) && (to === null || m.to === to));
         return [200, { total: messages.length, dropped: engine.droppedMessages(), messages }];
       },
     },
@@ -308,6 +340,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       },
     },
     'stop-list': { GET: async () => [200, { stopList: engine.stopList() }] },
+    accepted: { GET: async () => [200, engine.accepted()] },
     state: {
       GET: async () => [
         200,
@@ -317,12 +350,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           droppedMessages: engine.droppedMessages(),
           callbacks: engine.callbacks().length,
           stopList: engine.stopList().length,
+          accepted: engine.acceptedTotal(),
+          rateLimited,
           faults: pendingFaults(),
         },
       ],
       DELETE: async () => {
-        engine.reset();
-        faults = [];
+        resetAll();
         log.info('state reset');
         return [200, { reset: true }];
       },
@@ -344,7 +378,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     },
   };
 
-  async function handleControl(req: IncomingMessage, res: ServerResponse, name: string) {
+  async function handleControl(req: IncomingMessage, res: ServerResponse, url: URL, name: string) {
     const routes = control[name];
     if (!routes) {
       req.resume();
@@ -362,7 +396,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       return;
     }
     try {
-      const [status, body] = await route(req);
+      const [status, body] = await route(req, url);
       sendJson(res, status, body);
     } catch (error) {
       if (!(error instanceof SandboxRequestError)) throw error;
@@ -381,7 +415,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
     const path = url.pathname.replace(/\/+$/, '') || '/';
     if (path.startsWith('/v1/')) return handleApi(req, res, url, path.slice(4));
-    if (path.startsWith('/__sandbox/')) return handleControl(req, res, path.slice(11));
+    if (path.startsWith('/__sandbox/')) return handleControl(req, res, url, path.slice(11));
     req.resume();
     if (path === '/' && req.method === 'GET') {
       sendJson(res, 200, { name: 'smspartner-sandbox', baseUrl: `${sandbox.url}/v1` });
@@ -440,10 +474,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     callbacks: () => engine.callbacks(),
     stopList: () => engine.stopList(),
     reply: (input) => engine.reply(input),
-    reset() {
-      engine.reset();
-      faults = [];
-    },
+    accepted: () => engine.accepted(),
+    reset: resetAll,
     injectFault,
     pendingFaults,
   };

@@ -4,6 +4,7 @@ import {
   countSegments,
   type SegmentCount,
   SMS_PARTNER_MAX_PARTS,
+  STOP_SMS_MENTION,
 } from './index.js';
 
 const FAMILY = '👨‍👩‍👧‍👦'; // 4 emoji + 3 ZWJ = 11 UTF-16 units, one grapheme cluster
@@ -381,6 +382,7 @@ describe('options and errors', () => {
     expect(bad({ encoding: 'gsm' })).toThrow(/options\.encoding/);
     expect(bad({ replacements: 'all' })).toThrow(/options\.replacements/);
     expect(bad({ graphemeSafe: 'yes' })).toThrow(/options\.graphemeSafe/);
+    expect(bad({ isStopSms: 1 })).toThrow(/options\.isStopSms/);
     expect(bad({ encodig: 'UCS-2' })).toThrow(/unknown option "encodig"/);
     expect(bad(null)).toThrow(TypeError);
     expect(() => countSegments(42 as never)).toThrow(TypeError);
@@ -406,6 +408,35 @@ describe('options and errors', () => {
     expect(SMS_PARTNER_MAX_PARTS).toBe(10);
     expect(countSegments('a'.repeat(153 * 10)).segments).toBe(SMS_PARTNER_MAX_PARTS);
     expect(countSegments('a'.repeat(153 * 10 + 1)).segments).toBe(SMS_PARTNER_MAX_PARTS + 1);
+  });
+});
+
+describe('isStopSms: the STOP mention the provider appends', () => {
+  it('is counted after the message: 25 GSM-7 units (its line break is sent as :br:)', () => {
+    expect(STOP_SMS_MENTION).toBe('\nSTOP SMS: repondez STOP');
+    expect(countSegments(STOP_SMS_MENTION).units).toBe(25);
+    const plain = countSegments('a'.repeat(135));
+    const stop = countSegments('a'.repeat(135), { isStopSms: true });
+    expect(plain.segments).toBe(1);
+    expect(stop.units).toBe(160);
+    expect(stop.segments).toBe(1);
+    expect(countSegments('a'.repeat(136), { isStopSms: true }).segments).toBe(2);
+    expect(stop.text).toBe(`${'a'.repeat(135)}:br:STOP SMS: repondez STOP`);
+    expect(stop.parts.join('')).toBe(stop.text);
+  });
+
+  it('a 150-character message is 1 SMS alone and 2 with the mention (what the provider bills)', () => {
+    const message = 'x'.repeat(150);
+    expect(countSegments(message).segments).toBe(1);
+    expect(countSegments(message, { isStopSms: true }).segments).toBe(2);
+    expect(countSegments(message, { isStopSms: false }).segments).toBe(1);
+  });
+
+  it('applies with the other options: UCS-2 messages and no replacements', () => {
+    const ucs = countSegments('😀'.repeat(10), { isStopSms: true });
+    expect(ucs.encoding).toBe('UCS-2');
+    expect(ucs.units).toBe(20 + 25);
+    expect(countSegments('a', { isStopSms: true, replacements: 'none' }).units).toBe(1 + 24);
   });
 });
 
