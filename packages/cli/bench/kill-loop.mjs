@@ -39,7 +39,11 @@ function writeCsv(name, rows) {
   return path;
 }
 
-const sandbox = await startSandbox({ dlrDelayMs: 3_600_000, logger: false, maxMessages: ROWS * 2 + BASELINE_ROWS * 3 });
+const sandbox = await startSandbox({
+  dlrDelayMs: 3_600_000,
+  logger: false,
+  maxMessages: ROWS * 2 + BASELINE_ROWS * 3,
+});
 const env = {
   PATH: process.env.PATH,
   HOME: dir,
@@ -49,17 +53,32 @@ const env = {
   SMSPARTNER_API_KEY: 'bench-key',
   SMSPARTNER_FROM: '33700000000',
 };
-const campaignArgs = (path) => ['campaign', 'send', path, '-m', 'Bonjour {firstname}', '--tag', 'bench', '--rate', '100000', '--json'];
+const campaignArgs = (path) => [
+  'campaign',
+  'send',
+  path,
+  '-m',
+  'Bonjour {firstname}',
+  '--tag',
+  'bench',
+  '--rate',
+  '100000',
+  '--json',
+];
 
 function runCli(args, killAfterMs) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     child.stdout.on('data', (d) => {
       stdout += d;
     });
     child.stderr.resume();
-    const timer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+    const timer =
+      killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       resolve({ code, signal, stdout });
@@ -70,7 +89,8 @@ function runCli(args, killAfterMs) {
 // Baseline 1: the bare client, sequential sends, no journal (what the CLI adds on top is the journal).
 const client = createClient({ apiKey: 'bench-key', baseUrl: sandbox.baseUrl, from: '33700000000' });
 let t = performance.now();
-for (let i = 1; i <= BASELINE_ROWS; i++) await client.send({ to: number(i), message: `Bonjour Name${i}`, tag: 'base' });
+for (let i = 1; i <= BASELINE_ROWS; i++)
+  await client.send({ to: number(i), message: `Bonjour Name${i}`, tag: 'base' });
 const bareRate = BASELINE_ROWS / ((performance.now() - t) / 1000);
 
 // Baseline 2: the CLI, uninterrupted, same rows.
@@ -139,7 +159,14 @@ const out = {
   cliToBareRatio: Number((cliRate / bareRate).toFixed(2)),
 };
 console.log(JSON.stringify(out, null, 2));
-if (twice > 0 || lost > 0 || results.length !== ROWS || sentOnce + unknownSent + unknownNotSent !== ROWS) {
-  console.error(`FAILED (seed ${SEED}): replay with node bench/kill-loop.mjs ${ROWS} ${SEED} ${MAX_KILL_MS}`);
+if (
+  twice > 0 ||
+  lost > 0 ||
+  results.length !== ROWS ||
+  sentOnce + unknownSent + unknownNotSent !== ROWS
+) {
+  console.error(
+    `FAILED (seed ${SEED}): replay with node bench/kill-loop.mjs ${ROWS} ${SEED} ${MAX_KILL_MS}`,
+  );
   process.exit(1);
 }

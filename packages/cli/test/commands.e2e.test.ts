@@ -305,6 +305,34 @@ describe('credits, status, stop-list', () => {
   });
 });
 
+describe('status --tag, lookup', () => {
+  it('status --tag lists every message with the tag (table and --json)', async () => {
+    await run(['send', '--to', '0612345678', '-m', 'A', '--tag', 'promo'], env);
+    await run(['send', '--to', '0612345679', '-m', 'B', '--tag', 'promo'], env);
+    await run(['send', '--to', '0612345670', '-m', 'C', '--tag', 'other'], env);
+    const human = await run(['status', '--tag', 'promo'], env);
+    expect(human.code, human.stderr).toBe(0);
+    expect(human.stdout).toContain('33612345678');
+    expect(human.stdout).toContain('2 message(s) with tag promo');
+    const json = JSON.parse((await run(['status', '--tag', 'promo', '--json'], env)).stdout);
+    expect(json.map((s: { phoneNumber: string }) => s.phoneNumber).sort()).toEqual(['33612345678', '33612345679']);
+    expectOneLineError(await run(['status', '--tag', 'Bad Tag'], env), 2);
+    expectOneLineError(await run(['status', '1', '--tag', 'promo'], env), 2);
+  });
+
+  it('lookup (table and --json); a malformed number → exit 2', async () => {
+    const human = await run(['lookup', '0612345678', '+33700000000'], env);
+    expect(human.code, human.stderr).toBe(0);
+    expect(human.stdout).toMatch(/\+33612345678 +│ yes +│ \+33 6 12 34 56 78 +│ mobile/);
+    const json = JSON.parse((await run(['lookup', '0612345678', '--json'], env)).stdout);
+    expect(json).toEqual([expect.objectContaining({ phoneNumber: '33612345678', valid: true })]);
+    expect(json[0].raw).toBeUndefined();
+    const bad = await run(['lookup', '0612345678', 'abc'], env);
+    expectOneLineError(bad, 2);
+    expect(bad.stderr).toContain('numbers.1');
+  });
+});
+
 describe('configuration: flags > environment > config file', () => {
   it('reads the config file when nothing else is set', async () => {
     const dir = tempDir();

@@ -81,21 +81,7 @@ Examples:
 }
 
 async function statusByTag(ctx: Context, tag: string): Promise<void> {
-  const client = clientFrom(ctx.settings()) as unknown as {
-    getStatusesByTag?: (tag: string) => Promise<
-      {
-        phoneNumber: string;
-        messageId?: string;
-        status: string;
-        providerStatus: string;
-        date?: Date;
-      }[]
-    >;
-  };
-  if (typeof client.getStatusesByTag !== 'function') {
-    throw new UsageError('status --tag needs a newer @smspartner-kit/core (getStatusesByTag)');
-  }
-  const statuses = await client.getStatusesByTag(tag);
+  const statuses = await clientFrom(ctx.settings()).getStatusesByTag(tag);
   if (ctx.json) {
     ctx.emit(statuses);
     return;

@@ -12,8 +12,8 @@ export interface CountFlags {
 export function countOf(text: string, flags: CountFlags): SegmentCount {
   return countSegments(text, {
     replacements: flags.replacements === false ? 'none' : 'smspartner',
-    ...(flags.stopMention ? { isStopSms: true } : {}),
-  } as Parameters<typeof countSegments>[1]);
+    isStopSms: flags.stopMention === true,
+  });
 }
 
 /** The original text with every character the provider replaces shown in yellow. */

@@ -1,10 +1,7 @@
 import type { Command } from 'commander';
 import { clientFrom } from '../config.js';
-import { UsageError } from '../errors.js';
 import type { Context } from '../output.js';
 import { table } from '../table.js';
-
-type LookupRow = Record<string, unknown>;
 
 export function registerLookup(program: Command, ctxOf: (cmd: Command) => Context): void {
   program
@@ -20,28 +17,21 @@ Examples:
     )
     .action(async (numbers: string[], _flags: unknown, cmd: Command) => {
       const ctx = ctxOf(cmd);
-      const client = clientFrom(ctx.settings()) as unknown as {
-        lookup?: (numbers: string[]) => Promise<LookupRow[]>;
-      };
-      if (typeof client.lookup !== 'function') {
-        throw new UsageError('lookup needs a newer @smspartner-kit/core (client.lookup)');
-      }
-      const results = await client.lookup(numbers);
+      const results = await clientFrom(ctx.settings()).lookup(numbers);
       if (ctx.json) {
         ctx.emit(results);
         return;
       }
-      const cell = (v: unknown) => (v === undefined || v === null ? '' : String(v));
       ctx.print(
         table(
-          ['request', 'ok', 'number', 'type', 'network', 'country'],
+          ['number', 'valid', 'international', 'type', 'network', 'country'],
           results.map((r) => [
-            cell(r.request),
-            r.success === false ? 'no' : 'yes',
-            cell(r.phoneNumber),
-            cell(r.type),
-            cell(r.network),
-            cell(r.countryCode),
+            r.request,
+            r.valid ? 'yes' : ctx.c.red('no'),
+            r.format?.international ?? r.phoneNumber ?? '',
+            r.type ?? '',
+            r.network ?? '',
+            r.countryCode ?? '',
           ]),
         ),
       );
