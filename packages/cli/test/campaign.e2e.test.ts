@@ -89,10 +89,11 @@ describe('campaign send', () => {
       ['33612345602', 'Bonjour Paul', 'noel'],
       ['33612345604', 'Bonjour Ana', 'noel'],
     ]);
+    const ids = sandbox.messages().map((m) => m.messageId);
     expect(results(path).map((r) => [r.row, r.to, r.status, r.message_id])).toEqual([
-      ['1', '33612345601', 'sent', '1'],
-      ['2', '33612345602', 'sent', '2'],
-      ['3', '33612345604', 'sent', '3'],
+      ['1', '33612345601', 'sent', ids[0]],
+      ['2', '33612345602', 'sent', ids[1]],
+      ['3', '33612345604', 'sent', ids[2]],
     ]);
     const again = await run([...args, '--json'], env);
     expect(again.code).toBe(0);
@@ -225,6 +226,21 @@ describe('campaign send', () => {
     expect(summary.sentThisRun).toBe(0);
     expect([...sentPerNumber().values()].every((n) => n === 1)).toBe(true);
     expect(sandbox.messages()).toHaveLength(5);
+    // --reconcile finds it under the tag: it went, so the campaign is complete.
+    const reconciled = await run(
+      ['campaign', 'send', path, '-m', 'Hi {firstname}', '--tag', 'rst', '--reconcile', '--json'],
+      env,
+    );
+    expect(reconciled.code, reconciled.stderr).toBe(0);
+    expect(JSON.parse(reconciled.stdout)).toMatchObject({ sent: 5, unknown: [], sentThisRun: 0 });
+    expect(results(path)[0]).toMatchObject({
+      status: 'sent',
+      error: 'found by --reconcile (Waiting)',
+    });
+    expectOneLineError(
+      await run(['campaign', 'send', path, '-m', 'Hi {firstname}', '--reconcile'], env),
+      2,
+    );
   });
 
   it('refuses a journal written for another message', async () => {
@@ -354,5 +370,17 @@ describe('campaign send killed with SIGKILL', () => {
     expect(summary.sent + summary.unknown.length, label).toBe(rows);
     expect(sandbox.messages().length).toBe(counts.size);
     expect(kills, label).toBeGreaterThan(0);
+
+    // Reconciling with the tag turns every unknown into sent (it went) or sends it (it had not):
+    // every row is then sent exactly once.
+    const reconciled = await run([...args, '--reconcile', '--resend-missing'], env);
+    expect(reconciled.code, `${label}\n${reconciled.stderr}`).toBe(0);
+    expect(JSON.parse(reconciled.stdout)).toMatchObject({ sent: rows, unknown: [], pending: 0 });
+    const after = sentPerNumber();
+    expect(after.size, label).toBe(rows);
+    expect(
+      [...after.values()].every((n) => n === 1),
+      label,
+    ).toBe(true);
   });
 });

@@ -158,7 +158,8 @@ describe('send', () => {
     const r = await run(['send', '--to', '0612345678', '-m', 'Bonjour', '--price', '0.05'], env);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('predicted 1 SMS (GSM-7) ≈ 0.05 EUR');
-    expect(r.stdout).toMatch(/sent\s+id 1\s+1 SMS billed\s+cost 0.038 EUR/);
+    const id = sandbox.messages()[0]?.messageId;
+    expect(r.stdout).toMatch(new RegExp(`sent\\s+id ${id}\\s+1 SMS billed\\s+cost 0.038 EUR`));
     expect(sandbox.messages()).toHaveLength(1);
     expectNoSecret(r);
   });
@@ -170,7 +171,7 @@ describe('send', () => {
     );
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({
-      messageId: '1',
+      messageId: sandbox.messages()[0]?.messageId,
       nbSms: 2,
       cost: 0.076,
       currency: 'EUR',
@@ -264,15 +265,18 @@ describe('credits, status, stop-list', () => {
   });
 
   it('status of a message', async () => {
-    await run(['send', '--to', '0612345678', '-m', 'Hi'], env);
+    const sent = await run(['send', '--to', '0612345678', '-m', 'Hi', '--json'], env);
+    const { messageId } = JSON.parse(sent.stdout) as { messageId: string };
     await new Promise((r) => setTimeout(r, 20)); // dlrDelayMs 0: final as soon as the timer fires
-    const human = await run(['status', '1', '--to', '0612345678'], env);
+    const human = await run(['status', messageId, '--to', '0612345678'], env);
     expect(human.code).toBe(0);
-    expect(human.stdout).toMatch(/^1\s+33612345678\s+delivered \(Delivered\)/);
-    const json = JSON.parse(
-      (await run(['status', '1', '--to', '0612345678', '--json'], env)).stdout,
+    expect(human.stdout).toMatch(
+      new RegExp(`^${messageId}\\s+33612345678\\s+delivered \\(Delivered\\)`),
     );
-    expect(json).toMatchObject({ messageId: '1', phoneNumber: '33612345678', status: 'delivered' });
+    const json = JSON.parse(
+      (await run(['status', messageId, '--to', '0612345678', '--json'], env)).stdout,
+    );
+    expect(json).toMatchObject({ messageId, phoneNumber: '33612345678', status: 'delivered' });
   });
 
   it('status without --to → exit 2; unknown message → exit 3', async () => {
@@ -315,7 +319,10 @@ describe('status --tag, lookup', () => {
     expect(human.stdout).toContain('33612345678');
     expect(human.stdout).toContain('2 message(s) with tag promo');
     const json = JSON.parse((await run(['status', '--tag', 'promo', '--json'], env)).stdout);
-    expect(json.map((s: { phoneNumber: string }) => s.phoneNumber).sort()).toEqual(['33612345678', '33612345679']);
+    expect(json.map((s: { phoneNumber: string }) => s.phoneNumber).sort()).toEqual([
+      '33612345678',
+      '33612345679',
+    ]);
     expectOneLineError(await run(['status', '--tag', 'Bad Tag'], env), 2);
     expectOneLineError(await run(['status', '1', '--tag', 'promo'], env), 2);
   });

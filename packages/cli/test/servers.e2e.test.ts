@@ -18,7 +18,7 @@ describe('sandbox command', () => {
       cliEnv(ready.baseUrl, {}),
     );
     expect(sent.code, sent.stderr).toBe(0);
-    expect(JSON.parse(sent.stdout)).toMatchObject({ messageId: '1', cost: 0.05 });
+    expect(JSON.parse(sent.stdout)).toMatchObject({ messageId: expect.any(String), cost: 0.05 });
     child.kill('SIGINT');
     const r = await done;
     expect(r.code).toBe(0);

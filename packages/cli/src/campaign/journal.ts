@@ -8,6 +8,8 @@ import { UsageError } from '../errors.js';
  */
 export type RowResult =
   | { r: 'sent'; id: string; n: number; c: number; cur: string }
+  /** An unknown outcome found under the campaign's tag by `--reconcile`: it went. */
+  | { r: 'found'; id: string; status: string }
   /** SMS Partner refused this recipient (final). */
   | { r: 'refused'; code: number | string; why: string }
   /** Provably not sent (connection refused, account-level refusal, rate limit): a re-run sends it. */
@@ -16,7 +18,7 @@ export type RowResult =
   | { r: 'unknown'; why: string };
 
 export type RowState =
-  | { state: 'sent'; result: Extract<RowResult, { r: 'sent' }> }
+  | { state: 'sent'; result: Extract<RowResult, { r: 'sent' | 'found' }> }
   | { state: 'refused'; result: Extract<RowResult, { r: 'refused' }> }
   | { state: 'unknown'; why: string }
   | { state: 'pending'; lastError?: string };
@@ -88,6 +90,7 @@ export class Journal {
       return { state: 'unknown', why: 'the process stopped while this send was in flight' };
     switch (last.r) {
       case 'sent':
+      case 'found':
         return { state: 'sent', result: last };
       case 'refused':
         return { state: 'refused', result: last };

@@ -27,6 +27,8 @@ interface CampaignFlags {
   results?: string;
   skipInvalid?: boolean;
   price?: number;
+  reconcile?: boolean;
+  resendMissing?: boolean;
   dryRun?: boolean;
   yes?: boolean;
 }
@@ -37,6 +39,9 @@ const MAX_RATE_LIMIT_RETRIES = 5;
 /** Consecutive unknown outcomes after which the network is presumed down: stop, do not pile up. */
 const MAX_CONSECUTIVE_UNKNOWN = 3;
 
+/** The provider's answer to a send, when this campaign got one. */
+const billed = (s: RowState) =>
+  s.state === 'sent' && s.result.r === 'sent' ? s.result : undefined;
 /** Sums of prices without float noise (0.114, not 0.11399999999999999). */
 const clip = (text: string, max: number) =>
   text.length > max ? `${text.slice(0, max - 1)}…` : text;
@@ -63,9 +68,13 @@ async function writeResults(
   const rows: (string | number)[][] = [];
   for (const r of recipients) {
     const s = stateOf(r.row);
-    if (s.state === 'sent')
-      rows.push([r.row, r.to, 'sent', s.result.id, s.result.n, s.result.c, s.result.cur, '', '']);
-    else if (s.state === 'refused')
+    if (s.state === 'sent' && s.result.r === 'found') {
+      const note = `found by --reconcile (${s.result.status})`;
+      rows.push([r.row, r.to, 'sent', s.result.id, '', '', '', '', note]);
+    } else if (s.state === 'sent') {
+      const b = billed(s);
+      rows.push([r.row, r.to, 'sent', s.result.id, b?.n ?? '', b?.c ?? '', b?.cur ?? '', '', '']);
+    } else if (s.state === 'refused')
       rows.push([r.row, r.to, 'refused', '', '', '', '', s.result.code, s.result.why]);
     else if (s.state === 'unknown') rows.push([r.row, r.to, 'unknown', '', '', '', '', '', s.why]);
     else rows.push([r.row, r.to, 'pending', '', '', '', '', '', s.lastError ?? 'not sent yet']);
@@ -124,6 +133,14 @@ export function registerCampaign(program: Command, ctxOf: (cmd: Command) => Cont
     .option('--results <file>', 'results CSV (default: <csv>.results.csv)')
     .option('--skip-invalid', 'send to the valid rows even if some are invalid')
     .option('--price <amount>', 'price of one SMS, for the predicted cost', positiveDecimal)
+    .option(
+      '--reconcile',
+      'look up unknown outcomes under --tag (status by tag): found ones count as sent',
+    )
+    .option(
+      '--resend-missing',
+      'with --reconcile: send again the unknown rows the tag does not list',
+    )
     .option('--dry-run', 'validate and show the cost, send nothing, write nothing')
     .option('-y, --yes', 'do not ask for confirmation')
     .addHelpText(
@@ -133,6 +150,7 @@ Examples:
   $ smspartner campaign send clients.csv --message "Bonjour {firstname}, -20% ce week-end" --stop-mention --tag soldes
   $ smspartner campaign send clients.csv -m "Bonjour {firstname}" --dry-run
   $ smspartner campaign send clients.csv -m "Bonjour {firstname}" --skip-invalid --rate 5 --yes --json
+  $ smspartner campaign send clients.csv -m "Bonjour {firstname}" --tag soldes --reconcile
 
 Re-run the same command to resume. Exit codes: 0 all sent · 2 invalid rows/input (nothing sent)
 · 3 some rows refused · 4 some outcomes unknown (listed; reconcile, never resent) · 5 unreachable
@@ -186,6 +204,39 @@ async function runCampaign(ctx: Context, csvPath: string, flags: CampaignFlags):
   const journal = flags.dryRun ? undefined : Journal.open(journalPath, print);
   const stateOf = (row: number): RowState => journal?.stateOf(row) ?? { state: 'pending' };
 
+  if (flags.resendMissing && !flags.reconcile)
+    throw new UsageError('--resend-missing goes with --reconcile');
+  if (flags.reconcile && client && journal) {
+    if (flags.tag === undefined) throw new UsageError("--reconcile needs the campaign's --tag");
+    const unknown = valid.filter((r) => stateOf(r.row).state === 'unknown');
+    if (unknown.length > 0) {
+      // Numbers are unique within a campaign (duplicates are invalid rows), so number → row.
+      const listed = new Map(
+        (await client.getStatusesByTag(flags.tag)).map((s) => [s.phoneNumber, s]),
+      );
+      let found = 0;
+      for (const r of unknown) {
+        const status = listed.get(r.to);
+        if (status) {
+          journal.result(r.row, {
+            r: 'found',
+            id: status.messageId ?? '',
+            status: status.providerStatus,
+          });
+          found++;
+        } else if (flags.resendMissing) {
+          journal.result(r.row, {
+            r: 'not-sent',
+            code: 'reconciled',
+            why: `not listed under tag ${flags.tag}`,
+          });
+        }
+      }
+      ctx.note(
+        `reconciled ${unknown.length} unknown outcome(s) with tag ${flags.tag}: ${found} found (sent), ${unknown.length - found} not listed${flags.resendMissing ? ' (sent again now)' : ' (left unknown; --resend-missing sends them)'}`,
+      );
+    }
+  }
   const todo = valid.filter((r) => stateOf(r.row).state === 'pending');
   const done = valid.length - todo.length;
   const unknownBefore = valid.filter((r) => stateOf(r.row).state === 'unknown');
@@ -345,8 +396,8 @@ async function runCampaign(ctx: Context, csvPath: string, flags: CampaignFlags):
     refused: count('refused'),
     unknown: unknownRows,
     pending: count('pending'),
-    billedSms: states.reduce((sum, x) => sum + (x.s.state === 'sent' ? x.s.result.n : 0), 0),
-    cost: round(states.reduce((sum, x) => sum + (x.s.state === 'sent' ? x.s.result.c : 0), 0)),
+    billedSms: states.reduce((sum, x) => sum + (billed(x.s)?.n ?? 0), 0),
+    cost: round(states.reduce((sum, x) => sum + (billed(x.s)?.c ?? 0), 0)),
     interrupted: stopping,
     journal: journalPath,
     results: resultsPath,
