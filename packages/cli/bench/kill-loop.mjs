@@ -11,7 +11,8 @@ import { createClient } from '@smspartner-kit/core';
 import { startSandbox } from '@smspartner-kit/sandbox';
 import { parse } from 'csv-parse/sync';
 
-const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+// CLI_BIN: a copy of the build, so that rebuilding during a long run does not pull the rug.
+const CLI = process.env.CLI_BIN ?? fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const ROWS = Number(process.argv[2] ?? 10_000);
 const SEED = Number(process.argv[3] ?? Date.now() % 1_000_000);
 const MAX_KILL_MS = Number(process.argv[4] ?? 15_000);
@@ -73,15 +74,18 @@ function runCli(args, killAfterMs) {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
+    let stderr = '';
     child.stdout.on('data', (d) => {
       stdout += d;
     });
-    child.stderr.resume();
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
     const timer =
       killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, signal, stdout });
+      resolve({ code, signal, stdout, stderr });
     });
   });
 }
@@ -114,7 +118,7 @@ for (;;) {
     kills++;
     continue;
   }
-  if (r.code !== 0 && r.code !== 4) throw new Error(`run ${runs} exited ${r.code}`);
+  if (r.code !== 0 && r.code !== 4) throw new Error(`run ${runs} exited ${r.code}: ${r.stderr}`);
   break;
 }
 const loopSeconds = (performance.now() - t) / 1000;

@@ -283,7 +283,8 @@ async function runCampaign(ctx: Context, csvPath: string, flags: CampaignFlags):
   process.on('SIGTERM', onSigint);
 
   const showBar = !ctx.json && process.stderr.isTTY === true && todo.length > 0;
-  const { SingleBar } = showBar ? await import('cli-progress') : { SingleBar: undefined };
+  // cli-progress is CommonJS: its classes hang off the default export.
+  const SingleBar = showBar ? (await import('cli-progress')).default.SingleBar : undefined;
   const bar = SingleBar
     ? new SingleBar({
         format: `${c.cyan('{bar}')} {percentage}% | {value}/{total} | sent {sent} refused {refused} unknown {unknown} | ETA {eta_formatted}`,
