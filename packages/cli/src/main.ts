@@ -110,9 +110,9 @@ export async function main(argv: string[]): Promise<number> {
         return EXIT.ok;
       }
       if (json) {
-        process.stdout.write(
-          `${JSON.stringify({ error: { kind: 'usage', message: redactAll(error.message.replace(/^error: /, ''), secrets) } })}\n`,
-        );
+        const message = redactAll(error.message.replace(/^error: /, ''), secrets);
+        const body = { error: { kind: 'usage', message, exitCode: EXIT.validation } };
+        process.stdout.write(`${JSON.stringify(body)}\n`);
       }
       return EXIT.validation;
     }
