@@ -105,13 +105,15 @@ describeWithRedis('RedisReassemblyStore', () => {
 
   it('property: any interleaving with duplicates completes each group exactly once, in order', async () => {
     const redises = [connect(), connect()];
+    const prefix = uniquePrefix();
+    const stores = redises.map((r) => new RedisReassemblyStore(r, { keyPrefix: prefix }));
+    let run = 0;
     await fc.assert(
       fc.asyncProperty(
         fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 6 }),
         fc.infiniteStream(fc.nat()),
         async (totals, randoms) => {
-          const prefix = uniquePrefix();
-          const stores = redises.map((r) => new RedisReassemblyStore(r, { keyPrefix: prefix }));
+          const g0 = `run${run++}:`; // each run's groups apart from the previous runs'
           const sends = totals.flatMap((total, g) =>
             Array.from({ length: total }, (_, i) => ({ g, part: i + 1, total })),
           );
@@ -126,7 +128,7 @@ describeWithRedis('RedisReassemblyStore', () => {
           const results = await Promise.all(
             ordered.map((s) =>
               (stores[next() % 2] as RedisReassemblyStore)
-                .addPart(`g${s.g}`, s.part, s.total, `${s.g}.${s.part}`, TTL)
+                .addPart(`${g0}g${s.g}`, s.part, s.total, `${s.g}.${s.part}`, TTL)
                 .then((whole) => ({ g: s.g, whole })),
             ),
           );

@@ -21,7 +21,7 @@ const MAX_WAITING = arg('max-waiting', 20_000);
 
 const redis = new Redis(REDIS_URL);
 const usedMemory = async () => Number(/used_memory:(\d+)/.exec(await redis.info('memory'))?.[1]);
-const sb = await sandbox({ maxMessages: 10 }); // history not needed: no reconciliation expected
+const sb = await sandbox(); // full history: an unknown outcome is reconciled by tag against it
 const prefix = newPrefix('campaign');
 const queue = createSendQueue({ connection: REDIS_URL, prefix });
 const before = await usedMemory();
@@ -88,6 +88,8 @@ console.log(
     sendsPerSecond: Number((RECIPIENTS / seconds).toFixed(1)),
     progress,
     sandboxAccepted: accepted.total,
+    // a dead letter must be a send the sandbox never accepted
+    deadLetteredButSent: accepted.total - progress.sent,
     duplicateTags: accepted.duplicateTags.length,
     redisPeakMiB: Number((peak / 2 ** 20).toFixed(1)),
     redisAfterMiB: Number((after / 2 ** 20).toFixed(1)),
