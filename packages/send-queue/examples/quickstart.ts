@@ -37,11 +37,14 @@ export async function quickstart(redisUrl = process.env.REDIS_URL ?? 'redis://12
       { category: 'marketing' }, // held until Mon–Sat 08:00–20:00 Paris, not on holidays
     );
 
-    while (!sent.includes(otp.id)) await new Promise((resolve) => setTimeout(resolve, 20));
-    const status = await queue.getSend(otp.id);
+    let status = await queue.getSend(otp.id);
+    while (status.state !== 'sent') {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      status = await queue.getSend(otp.id);
+    }
     // → { id: otp.id, state: 'sent', to: '33612345678', messageId: '…', reconciled: false }
 
-    return { otp, again, promo, status, recorded: sandbox.messages() };
+    return { otp, again, promo, status, sent, recorded: sandbox.messages() };
   } finally {
     await worker.close();
     await queue.close();

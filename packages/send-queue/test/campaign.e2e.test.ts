@@ -53,7 +53,7 @@ describeWithRedis('campaigns', () => {
         return c && c.progress === 1 ? c : undefined;
       },
       'the campaign to finish',
-      90_000,
+      170_000,
     );
     expect(done).toMatchObject({
       enqueued: 2000,

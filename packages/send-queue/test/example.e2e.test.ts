@@ -7,7 +7,7 @@ import { deleteUnder, describeWithRedis, onCleanup, redisUrl } from './helpers.j
 describeWithRedis('README example', () => {
   it('runs: the OTP is sent once, the repeated key is a duplicate, the promotion waits for its window', async () => {
     onCleanup(() => deleteUnder(`quickstart-${process.pid}`));
-    const { otp, again, promo, status, recorded } = await quickstart(redisUrl);
+    const { otp, again, promo, status, sent, recorded } = await quickstart(redisUrl);
     expect(again).toMatchObject({ id: otp.id, duplicate: true });
     expect(status).toMatchObject({
       id: otp.id,
@@ -16,6 +16,7 @@ describeWithRedis('README example', () => {
       reconciled: false,
     });
     expect(recorded.filter((m) => m.tag === otp.id)).toHaveLength(1);
+    expect(sent).toContain(otp.id);
     const slot = nextMarketingSlot(Date.now());
     if (slot > Date.now() + 60_000) expect(promo.dueAt).toBeGreaterThan(Date.now());
   });
