@@ -11,6 +11,7 @@ export default libraryBuild({
   entry: { index: 'src/index.ts', segments: 'src/segments/index.ts', internal: 'src/internal.ts' },
   splitting: true,
   noExternal: ['zod'],
+  minify: true,
   esbuildOptions(options, context) {
     // The CommonJS build reads XML through `require`; `import.meta.url` is only for ESM.
     if (context.format === 'cjs')
