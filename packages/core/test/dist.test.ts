@@ -100,11 +100,15 @@ const sameClass = (internal, main) => {
 };
 const zod = await import('zod');
 // Core's schemas (zod/mini, bundled in core) inside a user's own classic zod schema.
-const composed = zod.z.object({ to: esm.phoneNumberSchema, send: esm.sendParamsSchema });
+const composed = zod.z.object({
+  to: esm.phoneNumberSchema,
+  send: esm.sendParamsSchema,
+  from: zod.z.optional(esm.phoneNumberSchema),
+});
 const good = composed.safeParse({ to: '06 12 34 56 78', send: { to: '0612345678', from: '33700000000', message: 'hi' } });
 const bad = composed.safeParse({ to: 'abc', send: { to: '0612345678', from: '33700000000', message: 'x', tag: 'Bad' } });
 const interop = {
-  good: good.success && [good.data.to, good.data.send.to],
+  good: good.success && [good.data.to, good.data.send.to, good.data.from],
   bad: bad.success || bad.error.issues.map((i) => i.path.join('.')),
   shape: Object.keys(esm.sendParamsSchema.shape).length,
 };
@@ -143,7 +147,7 @@ describe('built package (dist) on both entry points', () => {
 
   it("core's zod schemas compose with the user's own (classic) zod, from the built package", () => {
     expect(out.interop).toEqual({
-      good: ['33612345678', '33612345678'],
+      good: ['33612345678', '33612345678', null],
       bad: ['to', 'send.tag'],
       shape: 10,
     });
