@@ -54,6 +54,9 @@ async function bundle(contents, { external = [], loader = 'js' } = {}) {
       external,
       metafile: true,
       write: false,
+      // Resolve the package as an app would (through its exports map to dist), not through this
+      // package's tsconfig paths (which point the package name at src for type checking).
+      tsconfigRaw: '{}',
       logLevel: 'silent',
     });
     const files = new Map(result.outputFiles.map((f) => [f.path, f.contents]));
