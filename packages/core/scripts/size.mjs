@@ -20,7 +20,7 @@ import { measureColdImports } from '../bench/cold-import.mjs';
 
 const OWN_BUDGET_BYTES = 15_000;
 const APP_BUDGET_BYTES = 30_000;
-/** The target is 1.5×; this guard catches regressions from today's 1.6–1.9× (RESULTS.md). */
+/** The target is 1.5× (met: ~1.45×, bench/RESULTS.md); short runs swing ±0.3×, so the guard is looser. */
 const IMPORT_RATIO_GUARD = Number(process.env.IMPORT_RATIO_GUARD ?? 2.0);
 const IMPORT_ROUNDS = Number(process.env.SIZE_IMPORT_ROUNDS ?? 7);
 
