@@ -20,7 +20,7 @@ import { measureColdImports } from '../bench/cold-import.mjs';
 
 const OWN_BUDGET_BYTES = 15_000;
 const APP_BUDGET_BYTES = 30_000;
-/** The target is 1.5×; this guard catches regressions from today's 1.6–1.9× (RESULTS.md). */
+/** The target is 1.5× (met: ~1.45×, bench/RESULTS.md); short runs swing ±0.3×, so the guard is looser. */
 const IMPORT_RATIO_GUARD = Number(process.env.IMPORT_RATIO_GUARD ?? 2.0);
 const IMPORT_ROUNDS = Number(process.env.SIZE_IMPORT_ROUNDS ?? 7);
 
@@ -54,6 +54,9 @@ async function bundle(contents, { external = [], loader = 'js' } = {}) {
       external,
       metafile: true,
       write: false,
+      // Resolve the package as an app would (through its exports map to dist), not through this
+      // package's tsconfig paths (which point the package name at src for type checking).
+      tsconfigRaw: '{}',
       logLevel: 'silent',
     });
     const files = new Map(result.outputFiles.map((f) => [f.path, f.contents]));

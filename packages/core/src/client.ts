@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import type * as Z from 'zod/mini';
 import {
   SmsPartnerApiError,
   SmsPartnerConfigError,
@@ -38,6 +38,7 @@ import {
   toFieldIssues,
 } from './schemas.js';
 import { loadXmlSupport } from './xml.js';
+import { z } from './zod.js';
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -115,7 +116,7 @@ const idSchema = lazySchema(() =>
 );
 
 function validate<T>(
-  schema: z.ZodMiniType<T, unknown>,
+  schema: Z.ZodMiniType<T, unknown>,
   value: unknown,
   field: string,
   context: string,

@@ -1,6 +1,7 @@
-import * as z from 'zod/mini';
+import type * as Z from 'zod/mini';
 import { SmsPartnerValidationError } from './errors.js';
 import { lazySchema } from './lazy-schema.js';
+import { z } from './zod.js';
 
 /** Already international digits, the form callbacks carry: nothing to strip or reinterpret. */
 const INTERNATIONAL_DIGITS = /^[1-9]\d{6,14}$/;
@@ -70,7 +71,7 @@ export function tryNormalizePhoneNumber(input: unknown): string | undefined {
 }
 
 /** zod schema: validates with the rules above and outputs the normalised form. */
-export const phoneNumberSchema: z.ZodMiniType<string, string> = lazySchema(() =>
+export const phoneNumberSchema: Z.ZodMiniType<string, string> = lazySchema(() =>
   z.pipe(
     z.string({
       error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string'),

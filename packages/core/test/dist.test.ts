@@ -209,6 +209,18 @@ describe('built package (dist) on both entry points', () => {
     expect(JSON.parse(loaded)).toEqual([]);
   });
 
+  it('CommonJS: the bundled zod (dist/zod-mini.cjs) loads with the first schema, not at require', () => {
+    const files = execFileSync(
+      process.execPath,
+      [
+        '-e',
+        "const core = require('@smspartner-kit/core'); const has = () => Object.keys(require.cache).some((f) => f.endsWith('zod-mini.cjs')); const atRequire = has(); core.createClient({ apiKey: 'dist-test-key' }); console.log(JSON.stringify([atRequire, has()]))",
+      ],
+      { cwd: packageDir, encoding: 'utf8' },
+    );
+    expect(JSON.parse(files)).toEqual([false, true]);
+  });
+
   it('no node: imports in the bundles (core is bundled for the browser)', () => {
     for (const file of ['index.js', 'index.cjs', 'segments.js', 'segments.cjs']) {
       for (const [name, code] of bundleFiles(file)) {
