@@ -1,18 +1,21 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import {
   countSegments,
-  formatProviderDate,
-  formatScts,
   isOptOutText,
   normalizePhoneNumber,
   PROVIDER_ERROR_MEANINGS,
-  parseProviderDate,
-  replyKeyword,
   SMS_PARTNER_MAX_PARTS,
   SmsPartnerValidationError,
   tagSchema,
-  toFieldIssues,
 } from '@smspartner-kit/core';
+import {
+  formatProviderDate,
+  formatScts,
+  parseProviderDate,
+  replyKeyword,
+  toFieldIssues,
+} from '@smspartner-kit/core/internal';
 import { deliverCallback, type Payload, redactUrl } from './callbacks.js';
 import { SandboxRequestError } from './errors.js';
 import { AcceptedLedger } from './ledger.js';
@@ -34,12 +37,6 @@ import type {
   SandboxMessageStatus,
   SandboxStopListEntry,
 } from './types.js';
-
-/**
- * Appended when `isStopSms=1`. The provider's exact wording is UNCONFIRMED (shared doc §1); this
- * is the usual French mention for a long number, and it is counted in `nb_sms` like the rest.
- */
-export const STOP_MENTION = '\nSTOP SMS: repondez STOP';
 
 export type Endpoint =
   | 'vn/send'
@@ -66,6 +63,16 @@ export const ENDPOINTS: ReadonlySet<string> = new Set<Endpoint>([
 
 /** Most numbers one `lookup` request may carry (more: code 50), as on the provider. */
 export const MAX_LOOKUP_NUMBERS = 500;
+
+/**
+ * Aborts every pending callback on reset/close. Each callback in flight listens to it (its HTTP
+ * request, its backoff sleep), so hundreds of listeners are normal: no MaxListenersExceededWarning.
+ */
+function callbackController(): AbortController {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  return controller;
+}
 
 let lastMessageId = 0;
 
@@ -152,6 +159,10 @@ function integer(value: string | undefined): number | undefined {
   return Number(value);
 }
 
+function pageNumber(value: string): number | undefined {
+  return /^\d{1,9}$/.test(value) ? Number(value) : undefined;
+}
+
 function money(value: number): number {
   return Number(value.toFixed(6));
 }
@@ -191,7 +202,7 @@ export interface EngineLog {
 /** The emulated account: messages, stop list, credits, callbacks. No HTTP in here. */
 export class SandboxEngine {
   private readonly timers = new Timers();
-  private abort = new AbortController();
+  private abort = callbackController();
   private nextStopId = 1;
   private nextCallbackId = 1;
   private nextConcatRef = 1;
@@ -205,6 +216,7 @@ export class SandboxEngine {
   private readonly byTag = new Map<string, Set<number>>();
   private readonly ledger: AcceptedLedger;
   private readonly stops = new Map<string, SandboxStopListEntry>();
+  private droppedStopEntries = 0;
   private readonly attempts = new Map<number, CallbackAttempt>();
   private droppedAttempts = 0;
 
@@ -296,9 +308,8 @@ export class SandboxEngine {
 
     const isStopSms = params.flag('isStopSms');
     const originalText = message as string;
-    const count = countSegments(isStopSms ? originalText + STOP_MENTION : originalText, {
-      replacements: 'smspartner',
-    });
+    // With isStopSms, core appends its STOP_SMS_MENTION: billed exactly as the client predicts.
+    const count = countSegments(originalText, { replacements: 'smspartner', isStopSms });
     if (count.segments > SMS_PARTNER_MAX_PARTS) {
       return apiError(
         52,
@@ -468,7 +479,7 @@ export class SandboxEngine {
     }
     if (!tag) return validationFailure([{ field: 'tag', message: 'tag required' }]);
     const rawPage = params.get('page')?.trim();
-    const page = rawPage === undefined || rawPage === '' ? 1 : integer(rawPage);
+    const page = rawPage === undefined || rawPage === '' ? 1 : pageNumber(rawPage);
     if (page === undefined || page < 1) {
       return validationFailure([{ field: 'page', message: 'page must be a whole number from 1' }]);
     }
@@ -558,6 +569,14 @@ export class SandboxEngine {
       createdAt: new Date(this.options.now()),
     };
     this.stops.set(phoneNumber, entry);
+    while (this.stops.size > this.options.maxStopList) {
+      const [oldest] = this.stops.keys();
+      this.stops.delete(oldest as string);
+      this.droppedStopEntries++;
+      this.log.warn(
+        `stop list full (maxStopList ${this.options.maxStopList}): oldest entry dropped`,
+      );
+    }
     return entry;
   }
 
@@ -879,6 +898,10 @@ export class SandboxEngine {
     return this.ledger.total;
   }
 
+  droppedStops(): number {
+    return this.droppedStopEntries;
+  }
+
   remainingCredits(): number {
     return this.credits;
   }
@@ -889,7 +912,7 @@ export class SandboxEngine {
    */
   reset(): void {
     this.abort.abort();
-    this.abort = new AbortController();
+    this.abort = callbackController();
     this.timers.clearAll();
     this.nextStopId = 1;
     this.nextCallbackId = 1;
@@ -903,6 +926,7 @@ export class SandboxEngine {
     this.byTag.clear();
     this.ledger.clear();
     this.stops.clear();
+    this.droppedStopEntries = 0;
     this.attempts.clear();
     this.droppedAttempts = 0;
   }

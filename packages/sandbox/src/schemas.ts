@@ -1,4 +1,5 @@
-import { type FieldIssue, SmsPartnerConfigError, toFieldIssues } from '@smspartner-kit/core';
+import { type FieldIssue, SmsPartnerConfigError } from '@smspartner-kit/core';
+import { toFieldIssues } from '@smspartner-kit/core/internal';
 import { z } from 'zod';
 import type { SandboxLogger, SandboxOptions } from './types.js';
 
@@ -34,6 +35,9 @@ export const sandboxOptionsSchema = z.strictObject({
   tagStatusPageSize: z.number().int().min(1).max(100_000).optional(),
   rateLimit: z.strictObject({ perSecond: z.number().int().min(1).max(1_000_000) }).optional(),
   maxTrackedKeys: z.number().int().min(1).max(100_000_000).optional(),
+  maxStopList: z.number().int().min(1).max(100_000_000).optional(),
+  headersTimeoutMs: z.number().int().min(1).max(600_000).optional(),
+  bodyTimeoutMs: z.number().int().min(1).max(600_000).optional(),
   maxBodyBytes: z
     .number()
     .int()
@@ -104,6 +108,9 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
     tagStatusPageSize: o.tagStatusPageSize ?? 500,
     rateLimit: o.rateLimit,
     maxTrackedKeys: o.maxTrackedKeys ?? 1_000_000,
+    maxStopList: o.maxStopList ?? 100_000,
+    headersTimeoutMs: o.headersTimeoutMs ?? 10_000,
+    bodyTimeoutMs: o.bodyTimeoutMs ?? 10_000,
     maxBodyBytes: o.maxBodyBytes ?? 1024 * 1024,
     logger: o.logger === false ? undefined : o.logger,
     now: o.now ?? Date.now,

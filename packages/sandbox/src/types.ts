@@ -57,6 +57,15 @@ export interface SandboxOptions {
    * provider-shaped body and `Retry-After`, and nothing is processed or recorded. Default: no limit.
    */
   rateLimit?: { perSecond: number };
+  /**
+   * Stop-list entries kept; adding one more drops the oldest (counted, and logged as a warning).
+   * Default 100,000.
+   */
+  maxStopList?: number;
+  /** Time allowed to a client to send its request headers; then HTTP 408. Default 10,000 ms. */
+  headersTimeoutMs?: number;
+  /** Time allowed to a client to send its whole body once its headers arrived; then HTTP 408. Default 10,000 ms. */
+  bodyTimeoutMs?: number;
   /** Distinct tags, and distinct recipients, counted by `accepted()`. Default 1,000,000. */
   maxTrackedKeys?: number;
   /** Largest request body accepted. Default 1 MiB. */

@@ -5,10 +5,11 @@ import {
   SMS_PARTNER_MAX_PARTS,
   SmsPartnerApiError,
   SmsPartnerConfigError,
+  STOP_SMS_MENTION,
 } from '@smspartner-kit/core';
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Sandbox, STOP_MENTION, startSandbox } from '../src/index.js';
+import { type Sandbox, startSandbox } from '../src/index.js';
 import { call } from './helpers.js';
 import { readPositionalXml } from './xml.js';
 
@@ -89,15 +90,20 @@ describe('POST /v1/vn/send', () => {
     );
   });
 
-  it('appends the STOP mention when isStopSms=1 and bills it', async () => {
-    const answer = await send({ message: 'a'.repeat(150), isStopSms: 1 });
-    const expected = countSegments(`${'a'.repeat(150)}${STOP_MENTION}`, {
-      replacements: 'smspartner',
-    });
-    expect(answer.json.nb_sms).toBe(expected.segments);
-    expect(expected.segments).toBe(2);
-    expect(sandbox.messages()[0]?.text).toBe(expected.text);
+  it('appends core’s STOP mention when isStopSms=1 and bills text + mention (issue 13.4)', async () => {
+    // 150 characters fit one SMS alone; with the mention they are billed as 2.
+    const text = 'a'.repeat(150);
+    expect(countSegments(text).segments).toBe(1);
+    const answer = await send({ message: text, isStopSms: 1 });
+    expect(answer.json.nb_sms).toBe(2);
+    // …which is what the client predicts with the same option.
+    const predicted = countSegments(text, { isStopSms: true });
+    expect(predicted.segments).toBe(2);
+    // the line break of the mention is sent as SMS Partner's `:br:` token
+    expect(sandbox.messages()[0]?.text).toBe(predicted.text);
+    expect(sandbox.messages()[0]?.text).toBe(`${text}${STOP_SMS_MENTION.replace('\n', ':br:')}`);
     expect(sandbox.messages()[0]?.isStopSms).toBe(true);
+    expect((await send({ message: text })).json.nb_sms).toBe(1);
   });
 
   it('takes GET query parameters, form-encoded bodies and JSON without a content type', async () => {
@@ -479,6 +485,8 @@ describe('control endpoints', () => {
       '/v1/message-cancel',
       '/v1/stop-sms/add',
       '/v1/stop-sms/delete',
+      '/v1/lookup',
+      '/v1/bulk-status-by-tag',
       '/__sandbox/faults',
       '/__sandbox/replies',
       '/v1/%E0%A4%A',
@@ -489,6 +497,13 @@ describe('control endpoints', () => {
         fc.oneof(
           fc.jsonValue().map((v) => JSON.stringify(v)),
           fc.string(),
+          // the endpoints' own fields, holding any JSON value
+          fc
+            .dictionary(
+              fc.constantFrom('apiKey', 'phoneNumbers', 'tag', 'page', 'to', 'from', 'message'),
+              fc.jsonValue(),
+            )
+            .map((v) => JSON.stringify(v)),
         ),
         fc.constantFrom('application/json', 'application/x-www-form-urlencoded', 'text/plain'),
         async (path, body, type) => {
@@ -501,7 +516,7 @@ describe('control endpoints', () => {
           expect(answer.text.length).toBeGreaterThan(0);
         },
       ),
-      { numRuns: 150 },
+      { numRuns: 250 },
     );
     expect((await call(`${sandbox.baseUrl}/me?apiKey=${KEY}`)).json.success).toBe(true);
   });

@@ -114,6 +114,12 @@ describe('GET /v1/bulk-status-by-tag', () => {
       'total',
       'StatutResponse_List',
     ]);
+    // far past the end: an empty page, not an error
+    expect((await byTag(sandbox, 'tag=camp1&page=123456')).json).toMatchObject({
+      currentPage: 123456,
+      total: 5,
+      StatutResponse_List: [],
+    });
     // no page parameter: the first page
     expect((await byTag(sandbox, 'tag=camp1')).json.currentPage).toBe(1);
     // a tag that produced nothing: an empty list, not an error (what reconciliation asks)
@@ -124,6 +130,33 @@ describe('GET /v1/bulk-status-by-tag', () => {
       total: 0,
       StatutResponse_List: [],
     });
+  });
+
+  it('is what core’s getStatusesByTag reads, across pages', async () => {
+    let clock = Date.parse('2026-03-02T09:00:00Z');
+    const sandbox = await start({ tagStatusPageSize: 2, dlrDelayMs: 100, now: () => clock });
+    const recipients = ['33612345671', '33612340001', '33612345673', '33612340002', '33612345675'];
+    for (const to of recipients) await send(sandbox, { to, tag: 'camp2' });
+    await send(sandbox, { tag: 'camp3' });
+    clock += 100;
+    const client = createClient({ apiKey: KEY, baseUrl: sandbox.baseUrl, from: FROM });
+    const statuses = await client.getStatusesByTag('camp2');
+    expect(statuses.map((s) => [s.phoneNumber, s.status])).toEqual([
+      ['33612345671', 'delivered'],
+      ['33612340001', 'not_delivered'],
+      ['33612345673', 'delivered'],
+      ['33612340002', 'waiting'],
+      ['33612345675', 'delivered'],
+    ]);
+    expect(statuses.map((s) => s.messageId)).toEqual(
+      sandbox
+        .messages()
+        .filter((m) => m.tag === 'camp2')
+        .map((m) => m.messageId),
+    );
+    // dates are epoch seconds, as in the provider's status lists
+    expect(statuses[0]?.date?.getTime()).toBe(Math.floor(clock / 1000) * 1000);
+    expect(await client.getStatusesByTag('nothing')).toEqual([]);
   });
 
   it('refuses a missing tag or a bad page with code 9 naming the field', async () => {
@@ -181,6 +214,15 @@ describe('POST /v1/lookup', () => {
     expect(sandbox.messages()).toEqual([]);
     const me = await call(`${sandbox.baseUrl}/me?apiKey=${KEY}`);
     expect((me.json.credits as { creditSms: number }).creditSms).toBe(10);
+  });
+
+  it('is what core’s lookup reads', async () => {
+    const sandbox = await start();
+    const client = createClient({ apiKey: KEY, baseUrl: sandbox.baseUrl, from: FROM });
+    const results = await client.lookup(['06 12 34 56 78', '+33145678901']);
+    expect(results).toHaveLength(2);
+    expect(results[0]).toMatchObject({ phoneNumber: '33612345678', countryCode: 'FR' });
+    expect(sandbox.messages()).toEqual([]);
   });
 
   it('takes repeated form keys and a comma-separated query too', async () => {

@@ -124,7 +124,7 @@ describe('replies', () => {
     });
     expect(badPhone.status).toBe(400);
     expect(badPhone.json.issues).toEqual([
-      { field: 'from', message: expect.stringContaining('from') },
+      { field: 'from', message: expect.stringContaining('phone number') },
     ]);
     // an explicit url and virtual number need no previous message
     const direct = await sandbox.reply({

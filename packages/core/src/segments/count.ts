@@ -154,8 +154,8 @@ function ucsPass(text: string, table: Uint8Array): number {
     const kind = table[text.charCodeAt(i)]!;
     let length = 2;
     if (kind === HIGH_SURROGATE) {
-      const next = text.charCodeAt(i + 1);
-      if (next < 0xdc00 || next > 0xdfff) continue; // lone high surrogate: 1 unit
+      const next = text.charCodeAt(i + 1); // NaN at the end of the text: not a low surrogate
+      if (!(next >= 0xdc00 && next <= 0xdfff)) continue; // lone high surrogate: 1 unit
     } else if (kind === LOW_SURROGATE) {
       continue; // lone low surrogate: 1 unit
     } else if (kind >= REPLACED_BY_NOTHING) {

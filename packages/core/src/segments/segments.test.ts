@@ -11,6 +11,10 @@ const FAMILY = '👨‍👩‍👧‍👦'; // 4 emoji + 3 ZWJ = 11 UTF-16 units
 const FLAG_FR = '🇫🇷'; // 2 regional indicators = 4 units
 const THUMBS_UP_MEDIUM = '👍🏽'; // emoji + skin tone modifier = 4 units
 
+/** UTF-16 units of every part but the last. */
+const sumBefore = (parts: string[]) =>
+  parts.slice(0, -1).reduce((total, part) => total + part.length, 0);
+
 function summary(result: SegmentCount) {
   return {
     encoding: result.encoding,
@@ -136,6 +140,56 @@ describe('UCS-2 boundaries (70 / 67)', () => {
     }
     const reversed = countSegments(`${'ж'.repeat(66)}\ude00\ud83d${'ж'.repeat(3)}`);
     expect(reversed.parts.map((p) => p.length)).toEqual([67, 4]);
+  });
+
+  it('segments always equal the parts at every UCS-2 boundary, with lone surrogates and pairs', () => {
+    // The regression: a lone high surrogate at the very end was read as half of a pair.
+    expect(summary(countSegments(`${'a'.repeat(133)}\ud83d`))).toMatchObject({
+      segments: 2,
+      units: 134,
+    });
+    expect(summary(countSegments(`${'a'.repeat(200)}\ud83d`))).toMatchObject({
+      segments: 3,
+      units: 201,
+    });
+    const HIGH = '\ud83d';
+    const LOW = '\ude00';
+    const PAIR = '😀';
+    const endings = [HIGH, LOW, PAIR, HIGH + HIGH, LOW + HIGH, PAIR + HIGH, HIGH + PAIR, LOW + LOW];
+    const boundaries = [70, ...Array.from({ length: 10 }, (_, k) => 67 * (k + 1))];
+    let checked = 0;
+    for (const boundary of boundaries) {
+      for (let n = boundary - 4; n <= boundary + 1; n++) {
+        for (const ending of endings) {
+          for (const text of [
+            'a'.repeat(n) + ending,
+            ending + 'a'.repeat(n),
+            `${'a'.repeat(n)}${ending}b`,
+          ]) {
+            const result = countSegments(text);
+            const where = JSON.stringify(text.replace(/a+/, (a) => `a×${a.length}`));
+            const units = text.length; // every unit of these texts costs 1, a pair 2
+            expect(result.encoding, where).toBe('UCS-2');
+            expect(result.units, where).toBe(units);
+            expect(result.segments, where).toBe(result.parts.length);
+            expect(result.parts.join(''), where).toBe(text);
+            const limit = result.segments > 1 ? 67 : 70;
+            for (const part of result.parts) expect(part.length, where).toBeLessThanOrEqual(limit);
+            // No pair is split across parts.
+            const pairsSplit = result.parts
+              .slice(1)
+              .filter(
+                (part, k) =>
+                  /^[\udc00-\udfff]/.test(part) && /[\ud800-\udbff]$/.test(result.parts[k] ?? ''),
+              );
+            expect(pairsSplit, where).toEqual([]);
+            expect(result.remaining, where).toBe(limit - (units - sumBefore(result.parts)));
+            checked++;
+          }
+        }
+      }
+    }
+    expect(checked).toBe(boundaries.length * 6 * endings.length * 3);
   });
 
   it('a single GSM text can be forced to UCS-2', () => {
