@@ -3,7 +3,17 @@
 // Usage: node bench/campaign.mjs [--recipients=100000] [--workers=4] [--max-waiting=20000]
 import { Redis } from 'ioredis';
 import { createSendQueue } from '../dist/index.js';
-import { arg, deleteUnder, newPrefix, phone, REDIS_URL, sandbox, sleep, startWorker, stop } from './lib.mjs';
+import {
+  arg,
+  deleteUnder,
+  newPrefix,
+  phone,
+  REDIS_URL,
+  sandbox,
+  sleep,
+  startWorker,
+  stop,
+} from './lib.mjs';
 
 const RECIPIENTS = arg('recipients', 100_000);
 const WORKERS = arg('workers', 4);
@@ -30,10 +40,14 @@ async function* recipients() {
   for (let i = 0; i < RECIPIENTS; i++) yield phone(i);
 }
 const start = performance.now();
-const result = await queue.enqueueCampaign(recipients(), 'Nouvelle collection : -20 % ce week-end', {
-  category: 'transactional', // the window is tested elsewhere; here: volume
-  maxWaiting: MAX_WAITING,
-});
+const result = await queue.enqueueCampaign(
+  recipients(),
+  'Nouvelle collection : -20 % ce week-end',
+  {
+    category: 'transactional', // the window is tested elsewhere; here: volume
+    maxWaiting: MAX_WAITING,
+  },
+);
 const enqueueSeconds = (performance.now() - start) / 1000;
 let progress;
 for (;;) {

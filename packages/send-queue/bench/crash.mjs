@@ -22,8 +22,24 @@ const FAULTS = flag('faults');
 
 const sb = await sandbox();
 const prefix = newPrefix('crash');
-const queue = createSendQueue({ connection: REDIS_URL, prefix, backoffMs: 200 });
-const env = { PREFIX: prefix, BASE_URL: sb.baseUrl, TIMEOUT_MS: '2000', CONCURRENCY: '20' };
+// Every finished job is kept until the end, to check each one (the default keeps 10,000).
+const keep = { age: 86_400, count: 10_000_000 };
+const queue = createSendQueue({
+  connection: REDIS_URL,
+  prefix,
+  backoffMs: 200,
+  keepSent: keep,
+  keepFailed: keep,
+});
+const env = {
+  PREFIX: prefix,
+  BASE_URL: sb.baseUrl,
+  TIMEOUT_MS: '2000',
+  CONCURRENCY: '20',
+  // a killed worker's jobs come back after LOCK_MS (BullMQ's default is 30 s)
+  LOCK_MS: '5000',
+  STALLED_MS: '2000',
+};
 const workers = await Promise.all(Array.from({ length: WORKERS }, () => startWorker(env)));
 
 const start = performance.now();

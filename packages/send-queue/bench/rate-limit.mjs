@@ -76,7 +76,11 @@ console.log(
     workers: WORKERS,
     sends: SENDS,
     directSendsPerSecond: Number(direct.toFixed(1)),
-    unlimited: { ...unlimited, rate: Number(unlimited.rate.toFixed(1)), ratioToDirect: Number((unlimited.rate / direct).toFixed(2)) },
+    unlimited: {
+      ...unlimited,
+      rate: Number(unlimited.rate.toFixed(1)),
+      ratioToDirect: Number((unlimited.rate / direct).toFixed(2)),
+    },
     limited: {
       limit: LIMIT,
       ...limited,

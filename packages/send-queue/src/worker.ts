@@ -31,6 +31,11 @@ const DAY_MS = 86_400_000;
 /** Provider codes meaning "commercial SMS outside the allowed hours / on a Sunday or holiday". */
 const OUTSIDE_WINDOW_CODES = new Set([22, 23]);
 const PROGRESS_EVERY_MS = 250;
+/**
+ * Life of an attempt record once its outcome is final: long enough for a straggler (a worker that
+ * lost its job lock mid-request) to find the outcome written and count nothing twice.
+ */
+const FINISHED_RECORD_MS = 10 * 60_000;
 
 /** Removes an attempt record that is still the one this run wrote (compare-and-delete). */
 const UNCLAIM = new LuaScript(`
@@ -170,7 +175,7 @@ export function createSendWorker(options: SendWorkerOptions): SendWorker {
         outcome.sent ? 'sent' : 'failed',
         outcome.sent ? '' : `${outcome.code}: ${outcome.reason}`,
         outcome.sent ? (outcome.messageId ?? '') : '',
-        attemptTtlMs,
+        FINISHED_RECORD_MS,
         campaignTtlMs,
         campaignId ? '1' : '0',
       ],
@@ -395,10 +400,6 @@ export function createSendWorker(options: SendWorkerOptions): SendWorker {
     stalledInterval: o.stalledIntervalMs ?? 30_000,
     // A stalled job is exactly the one that must be reconciled: never fail it for stalling.
     maxStalledCount: 1_000,
-  });
-  worker.on('completed', (job) => {
-    // The outcome is in BullMQ now; the attempt record is no longer needed.
-    redis.del(state.attemptKey(job.id as string)).catch(() => undefined);
   });
   worker.on('error', (error) => emitter.emit('error', error));
 
