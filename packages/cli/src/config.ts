@@ -6,8 +6,8 @@ import {
   phoneNumberSchema,
   type SmsPartnerClient,
   SmsPartnerConfigError,
-  toFieldIssues,
 } from '@smspartner-kit/core';
+import { toFieldIssues } from '@smspartner-kit/core/internal';
 import { z } from 'zod';
 import { UsageError } from './errors.js';
 
@@ -15,7 +15,7 @@ import { UsageError } from './errors.js';
 export const configFileSchema = z.strictObject({
   apiKey: z.string().min(1).optional(),
   baseUrl: z.string().url().optional(),
-  from: phoneNumberSchema.optional(),
+  from: z.optional(phoneNumberSchema),
   /** Price of one SMS, to turn predicted segments into money. */
   price: z.number().nonnegative().optional(),
   currency: z.string().min(1).max(10).optional(),

@@ -1,10 +1,9 @@
 import {
   type ClientSendParams,
-  parseProviderDate,
   SmsPartnerValidationError,
   sendParamsSchema,
-  toFieldIssues,
 } from '@smspartner-kit/core';
+import { parseProviderDate, toFieldIssues } from '@smspartner-kit/core/internal';
 import type { Command } from 'commander';
 import { clientFrom } from '../config.js';
 import { CancelledError, UsageError } from '../errors.js';
