@@ -155,6 +155,14 @@ export async function answerCallback(
   let body: unknown;
   try {
     body = method === 'POST' ? await exchange.body() : undefined;
+    // The limit holds for a body a framework read too (express.raw(), express.text()).
+    const size =
+      typeof body === 'string'
+        ? Buffer.byteLength(body)
+        : body instanceof Uint8Array
+          ? body.byteLength
+          : 0;
+    if (size > settings.maxBodyBytes) throw new BodyError('too_large');
   } catch (error) {
     if (!(error instanceof BodyError)) throw error;
     if (error.reason === 'aborted') return null;
