@@ -409,13 +409,15 @@ describe.each([
 });
 
 describe('MemoryWebhookStore', () => {
-  it('a claim is won once while it lives; past maxEntries the oldest claim is forgotten', async () => {
-    const store = new MemoryWebhookStore({ maxEntries: 3 });
-    for (const key of ['a', 'b', 'c']) expect(await store.claim(key, 1000)).toBe(true);
+  it('a claim is won once while it lives; past maxEntries the older half is forgotten', async () => {
+    const store = new MemoryWebhookStore({ maxEntries: 4 });
+    for (const key of ['a', 'b']) expect(await store.claim(key, 1000)).toBe(true);
     expect(await store.claim('a', 1000)).toBe(false);
-    expect(await store.claim('d', 1000)).toBe(true);
+    expect(await store.claim('c', 1000)).toBe(true);
     expect(store.size).toBe(3);
-    expect(await store.claim('a', 1000)).toBe(true); // 'a' was the oldest: forgotten
+    expect(await store.claim('d', 1000)).toBe(true); // a and b are dropped with their generation
+    expect(store.size).toBe(2);
+    expect(await store.claim('a', 1000)).toBe(true);
     expect(await store.claim('d', 1000)).toBe(false);
     await store.release('d');
     expect(await store.claim('d', 1000)).toBe(true);

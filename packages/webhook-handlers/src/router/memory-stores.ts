@@ -1,37 +1,41 @@
 import type { ReassemblyStore, WebhookStore } from '../types.js';
 
 /**
- * The default dedupe store: one process's claims in a `Map`, each until its TTL. At most
- * `maxEntries` (default 100,000) claims are kept; past that the oldest claim is forgotten, so a
- * very late copy of its callback would be dispatched again (a duplicate, never a loss).
+ * The default dedupe store: one process's claims, each until its TTL, in two generations of
+ * `Map`s. New claims go to the young one; when it holds half of `maxEntries` (default 100,000) it
+ * becomes the old one and the previous old one is dropped. So at most `maxEntries` claims are
+ * kept, the most recent half always; a very late copy of a forgotten callback would be dispatched
+ * again (a duplicate, never a loss).
  */
 export class MemoryWebhookStore implements WebhookStore {
   readonly maxEntries: number;
-  /** key → expiry (epoch ms); Map order is claim order, so the first entry is the oldest. */
-  private readonly expiries = new Map<string, number>();
+  /** key → expiry (epoch ms). */
+  private young = new Map<string, number>();
+  private old = new Map<string, number>();
 
   constructor(options: { maxEntries?: number } = {}) {
     this.maxEntries = options.maxEntries ?? 100_000;
   }
 
   get size(): number {
-    return this.expiries.size;
+    return this.young.size + this.old.size;
   }
 
   async claim(key: string, ttlMs: number): Promise<boolean> {
     const now = Date.now();
-    if ((this.expiries.get(key) ?? 0) > now) return false;
-    this.expiries.delete(key);
-    this.expiries.set(key, now + ttlMs);
-    for (const oldest of this.expiries.keys()) {
-      if (this.expiries.size <= this.maxEntries) break;
-      this.expiries.delete(oldest);
+    if ((this.young.get(key) ?? this.old.get(key) ?? 0) > now) return false;
+    this.old.delete(key);
+    this.young.set(key, now + ttlMs);
+    if (this.young.size >= Math.max(1, this.maxEntries / 2)) {
+      this.old = this.young;
+      this.young = new Map();
     }
     return true;
   }
 
   async release(key: string): Promise<void> {
-    this.expiries.delete(key);
+    this.young.delete(key);
+    this.old.delete(key);
   }
 }
 
