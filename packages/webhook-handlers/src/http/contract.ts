@@ -102,14 +102,19 @@ function contentType(header: string | undefined): { format?: TextFormat; charset
   return {};
 }
 
+/** `{}`: what Express 4 leaves in `req.body` when no parser matched, and an empty parsed body. */
+export function isEmptyPlainObject(value: unknown): boolean {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    Object.getPrototypeOf(value) === Object.prototype &&
+    Object.keys(value).length === 0
+  );
+}
+
 function isEmptyBody(body: unknown): boolean {
   if (body === undefined || body === null || body === '') return true;
-  if (body instanceof Uint8Array) return body.byteLength === 0;
-  return (
-    typeof body === 'object' &&
-    Object.getPrototypeOf(body) === Object.prototype &&
-    Object.keys(body).length === 0
-  );
+  return body instanceof Uint8Array ? body.byteLength === 0 : isEmptyPlainObject(body);
 }
 
 /**

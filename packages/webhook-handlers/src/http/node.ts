@@ -7,6 +7,7 @@ import {
   BodyError,
   type CallbackAnswer,
   DEFAULT_PATH,
+  isEmptyPlainObject,
   mountPath,
 } from './contract.js';
 
@@ -37,15 +38,6 @@ export type NodeMiddleware = (
 ) => void;
 
 type FrameworkRequest = IncomingMessage & { body?: unknown; rawBody?: unknown; _body?: unknown };
-
-function isEmptyPlainObject(value: unknown): boolean {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    Object.getPrototypeOf(value) === Object.prototype &&
-    Object.keys(value).length === 0
-  );
-}
 
 /**
  * A request's body, wherever it is — every "a framework already read it" rule lives here:
