@@ -1,9 +1,26 @@
 import { mkdirSync } from 'node:fs';
-import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { PGlite } from '@electric-sql/pglite';
 import type { DeliveryStatus } from '@smspartner-kit/core';
 
 /** Our own status before any receipt, then the normalised delivery statuses of core. */
 export type MessageStatus = 'sent' | DeliveryStatus;
+
+/** Statuses no later receipt may change. */
+const FINAL_STATUSES: ReadonlySet<string> = new Set([
+  'delivered',
+  'not_delivered',
+  'expired',
+  'rejected',
+  'failed',
+]);
+
+/**
+ * Where a send stands. `sending`: recorded before the request, no answer yet (a crash leaves it
+ * so); `sent`: accepted, the message is stored; `not_sent`: provably refused or never left;
+ * `unknown`: may have been sent (timeout, crash) — never resent blindly; `conflict`: accepted under
+ * a message id an earlier message already has (kept here, the earlier message is left untouched).
+ */
+export type SendState = 'sending' | 'sent' | 'not_sent' | 'unknown' | 'conflict';
 
 export interface StoredMessage {
   messageId: string;
@@ -11,11 +28,14 @@ export interface StoredMessage {
   from: string;
   text: string;
   tag: string | null;
+  /** The tag the SMS was sent under (unique per send: reconciliation looks it up). */
+  providerTag: string | null;
   encoding: string;
   predictedSegments: number;
-  nbSms: number;
-  cost: number;
-  currency: string;
+  /** null when the message was recovered by reconciliation (the send's answer was lost). */
+  nbSms: number | null;
+  cost: number | null;
+  currency: string | null;
   status: MessageStatus;
   providerStatus: string | null;
   createdAt: string;
@@ -28,6 +48,22 @@ export interface StatusChange {
   providerStatus: string | null;
   occurredAt: string | null;
   receivedAt: string;
+  /** false: recorded but not applied (see `note`). */
+  applied: boolean;
+  note: string | null;
+}
+
+export interface StoredIntent {
+  id: number;
+  providerTag: string;
+  to: string;
+  text: string;
+  tag: string | null;
+  state: SendState;
+  messageId: string | null;
+  error: string | null;
+  createdAt: string;
+  settledAt: string | null;
 }
 
 export interface StoredReply {
@@ -49,18 +85,25 @@ export interface StoredOptOut {
   receivedAt: string;
 }
 
-export interface NewMessage {
-  messageId: string;
+export interface NewIntent {
+  providerTag: string;
   to: string;
   from: string;
   text: string;
   tag?: string | undefined;
+  isStopSms: boolean;
   encoding: string;
   predictedSegments: number;
-  nbSms: number;
-  cost: number;
-  currency: string;
   scheduledAt?: Date | undefined;
+}
+
+export interface SendAnswer {
+  messageId: string;
+  nbSms: number | null;
+  cost: number | null;
+  currency: string | null;
+  /** Status known at settlement (reconciliation reads it from the provider). */
+  status?: { status: MessageStatus; providerStatus?: string; occurredAt?: Date } | undefined;
 }
 
 export interface NewReceipt {
@@ -84,10 +127,31 @@ export interface NewReply {
   receivedAt?: Date | undefined;
 }
 
-/** Result of recording a receipt: the message it updated, or `null` when kept as an orphan. */
-export type ReceiptOutcome = { message: StoredMessage } | { orphan: true };
+/** The message a receipt updated (or left as it was), or `orphan` when its message is unknown. */
+export type ReceiptOutcome =
+  | { message: StoredMessage; applied: boolean; note: string | null }
+  | { orphan: true };
 
-// Plain SQL that runs unchanged on a Postgres server.
+export type SettleOutcome = { message: StoredMessage } | { conflict: { messageId: string } };
+
+export interface StoreOptions {
+  /** Receipts kept for messages not recorded (yet); the oldest go first. Default 10,000. */
+  maxOrphanReceipts?: number;
+}
+
+/** The database as the store uses it: PGlite's API, which a `pg` pool can be wrapped to. */
+interface Sql {
+  query<T = Row>(sql: string, params?: unknown[]): Promise<{ rows: T[] }>;
+}
+interface Database extends Sql {
+  transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
+  exec(sql: string): Promise<unknown>;
+  close(): Promise<void>;
+  readonly closed: boolean;
+}
+
+// Plain SQL that runs unchanged on a Postgres server. Columns added later are added with
+// ADD COLUMN IF NOT EXISTS so that a database created by an earlier version opens.
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS messages (
   message_id text PRIMARY KEY,
@@ -97,15 +161,20 @@ CREATE TABLE IF NOT EXISTS messages (
   tag text,
   encoding text NOT NULL,
   predicted_segments integer NOT NULL,
-  nb_sms integer NOT NULL,
-  cost numeric NOT NULL,
-  currency text NOT NULL,
+  nb_sms integer,
+  cost numeric,
+  currency text,
   status text NOT NULL DEFAULT 'sent',
   provider_status text,
   scheduled_at timestamptz,
   created_at timestamptz NOT NULL DEFAULT now(),
   updated_at timestamptz NOT NULL DEFAULT now()
 );
+ALTER TABLE messages ALTER COLUMN nb_sms DROP NOT NULL;
+ALTER TABLE messages ALTER COLUMN cost DROP NOT NULL;
+ALTER TABLE messages ALTER COLUMN currency DROP NOT NULL;
+ALTER TABLE messages ADD COLUMN IF NOT EXISTS provider_tag text;
+ALTER TABLE messages ADD COLUMN IF NOT EXISTS status_at timestamptz;
 CREATE TABLE IF NOT EXISTS message_status_history (
   id bigserial PRIMARY KEY,
   message_id text NOT NULL REFERENCES messages (message_id) ON DELETE CASCADE,
@@ -114,6 +183,8 @@ CREATE TABLE IF NOT EXISTS message_status_history (
   occurred_at timestamptz,
   received_at timestamptz NOT NULL DEFAULT now()
 );
+ALTER TABLE message_status_history ADD COLUMN IF NOT EXISTS applied boolean NOT NULL DEFAULT true;
+ALTER TABLE message_status_history ADD COLUMN IF NOT EXISTS note text;
 CREATE INDEX IF NOT EXISTS message_status_history_message ON message_status_history (message_id, id);
 CREATE TABLE IF NOT EXISTS orphan_receipts (
   id bigserial PRIMARY KEY,
@@ -126,6 +197,24 @@ CREATE TABLE IF NOT EXISTS orphan_receipts (
   raw jsonb NOT NULL
 );
 CREATE INDEX IF NOT EXISTS orphan_receipts_message ON orphan_receipts (message_id);
+CREATE TABLE IF NOT EXISTS outbox (
+  id bigserial PRIMARY KEY,
+  provider_tag text NOT NULL UNIQUE,
+  to_number text NOT NULL,
+  from_number text NOT NULL,
+  body text NOT NULL,
+  tag text,
+  is_stop_sms boolean NOT NULL,
+  encoding text NOT NULL,
+  predicted_segments integer NOT NULL,
+  scheduled_at timestamptz,
+  state text NOT NULL DEFAULT 'sending',
+  message_id text,
+  error text,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  settled_at timestamptz
+);
+CREATE INDEX IF NOT EXISTS outbox_open ON outbox (id) WHERE state IN ('sending', 'unknown');
 CREATE TABLE IF NOT EXISTS replies (
   id text PRIMARY KEY,
   from_number text NOT NULL,
@@ -143,13 +232,17 @@ CREATE TABLE IF NOT EXISTS opt_outs (
   keyword text NOT NULL,
   received_at timestamptz NOT NULL DEFAULT now()
 );
+CREATE INDEX IF NOT EXISTS opt_outs_page ON opt_outs (received_at DESC, phone_number DESC);
 `;
 
 type Row = Record<string, unknown>;
-type Queryable = Pick<PGlite, 'query'> | Transaction;
 
 const iso = (value: unknown): string | null =>
   value instanceof Date ? value.toISOString() : value == null ? null : String(value);
+const textOrNull = (value: unknown): string | null => (value == null ? null : String(value));
+const numberOrNull = (value: unknown): number | null => (value == null ? null : Number(value));
+/** Digits only: `+33 6…`, `0033…` and `336…` name the same recipient. */
+const digits = (phone: string): string => phone.replace(/\D/g, '').replace(/^00/, '');
 
 function toMessage(row: Row): StoredMessage {
   return {
@@ -157,17 +250,33 @@ function toMessage(row: Row): StoredMessage {
     to: String(row.to_number),
     from: String(row.from_number),
     text: String(row.body),
-    tag: row.tag == null ? null : String(row.tag),
+    tag: textOrNull(row.tag),
+    providerTag: textOrNull(row.provider_tag),
     encoding: String(row.encoding),
     predictedSegments: Number(row.predicted_segments),
-    nbSms: Number(row.nb_sms),
-    cost: Number(row.cost),
-    currency: String(row.currency),
+    nbSms: numberOrNull(row.nb_sms),
+    cost: numberOrNull(row.cost),
+    currency: textOrNull(row.currency),
     status: String(row.status) as MessageStatus,
-    providerStatus: row.provider_status == null ? null : String(row.provider_status),
+    providerStatus: textOrNull(row.provider_status),
     createdAt: iso(row.created_at) ?? '',
     updatedAt: iso(row.updated_at) ?? '',
     scheduledAt: iso(row.scheduled_at),
+  };
+}
+
+function toIntent(row: Row): StoredIntent {
+  return {
+    id: Number(row.id),
+    providerTag: String(row.provider_tag),
+    to: String(row.to_number),
+    text: String(row.body),
+    tag: textOrNull(row.tag),
+    state: String(row.state) as SendState,
+    messageId: textOrNull(row.message_id),
+    error: textOrNull(row.error),
+    createdAt: iso(row.created_at) ?? '',
+    settledAt: iso(row.settled_at),
   };
 }
 
@@ -177,7 +286,7 @@ function toReply(row: Row): StoredReply {
     from: String(row.from_number),
     to: String(row.to_number),
     text: String(row.body),
-    keyword: row.keyword == null ? null : String(row.keyword),
+    keyword: textOrNull(row.keyword),
     parts: Number(row.parts),
     incomplete: Boolean(row.incomplete),
     isOptOut: Boolean(row.is_opt_out),
@@ -185,70 +294,238 @@ function toReply(row: Row): StoredReply {
   };
 }
 
+function toOptOut(row: Row): StoredOptOut {
+  return {
+    phoneNumber: String(row.phone_number),
+    to: String(row.to_number),
+    keyword: String(row.keyword),
+    receivedAt: iso(row.received_at) ?? '',
+  };
+}
+
+interface StatusUpdate {
+  status: MessageStatus;
+  phoneNumber?: string | undefined;
+  providerStatus?: string | undefined;
+  occurredAt?: Date | undefined;
+  receivedAt?: Date | undefined;
+}
+
 /**
- * The app's persistence: messages with their status history, replies, opt-outs, and receipts that
- * arrived before their message was recorded (attached as soon as it is).
+ * Whether a receipt moves a message forward: final statuses are final; between the others the
+ * provider's date decides (a receipt dated before the current status is late), then arrival.
+ */
+export function movesForward(
+  current: { status: string; statusAt: Date | null },
+  next: { status: string; occurredAt?: Date | undefined },
+): boolean {
+  if (FINAL_STATUSES.has(current.status)) return false;
+  if (current.status === 'sent' || FINAL_STATUSES.has(next.status)) return true;
+  if (current.statusAt && next.occurredAt) return next.occurredAt >= current.statusAt;
+  return true;
+}
+
+/** A cursor for `listOptOuts`: opaque to callers. */
+const encodeCursor = (row: Row) =>
+  Buffer.from(JSON.stringify([String(row.cursor_at), String(row.phone_number)])).toString(
+    'base64url',
+  );
+function decodeCursor(cursor: string): [string, string] | undefined {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString());
+    if (
+      Array.isArray(value) &&
+      value.length === 2 &&
+      typeof value[0] === 'string' &&
+      !Number.isNaN(Date.parse(value[0])) &&
+      typeof value[1] === 'string'
+    ) {
+      return [value[0], value[1]];
+    }
+  } catch {
+    // not a cursor of ours
+  }
+  return undefined;
+}
+
+export class InvalidCursorError extends Error {
+  override name = 'InvalidCursorError';
+}
+
+/**
+ * The app's persistence: the outbox (every send's intent, recorded before the request), messages
+ * with their status history, replies, opt-outs, and receipts that arrived before their message
+ * was recorded (attached as soon as it is).
  */
 export class Store {
-  private constructor(private readonly db: PGlite) {}
+  private readonly maxOrphanReceipts: number;
+
+  private constructor(
+    private readonly db: Database,
+    options: StoreOptions,
+  ) {
+    this.maxOrphanReceipts = options.maxOrphanReceipts ?? 10_000;
+  }
 
   /** `memory://` keeps everything in memory; any other value is a directory. */
-  static async open(path: string): Promise<Store> {
+  static async open(path: string, options: StoreOptions = {}): Promise<Store> {
     if (!path.startsWith('memory://')) mkdirSync(path, { recursive: true });
     const db = await PGlite.create(path);
     await db.exec(SCHEMA);
-    return new Store(db);
+    return new Store(db as unknown as Database, options);
+  }
+
+  get closed(): boolean {
+    return this.db.closed;
   }
 
   async close(): Promise<void> {
     if (!this.db.closed) await this.db.close();
   }
 
-  /** Records a sent message and applies any receipt that arrived before it. */
-  async insertMessage(m: NewMessage): Promise<StoredMessage> {
+  // ---- outbox --------------------------------------------------------------------------------
+
+  /** Records a send before its request. `undefined`: the provider tag is taken (pick another). */
+  async openIntent(i: NewIntent): Promise<StoredIntent | undefined> {
+    const result = await this.db.query<Row>(
+      `INSERT INTO outbox (provider_tag, to_number, from_number, body, tag, is_stop_sms, encoding,
+         predicted_segments, scheduled_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       ON CONFLICT (provider_tag) DO NOTHING RETURNING *`,
+      [
+        i.providerTag,
+        i.to,
+        i.from,
+        i.text,
+        i.tag ?? null,
+        i.isStopSms,
+        i.encoding,
+        i.predictedSegments,
+        i.scheduledAt ?? null,
+      ],
+    );
+    const row = result.rows[0];
+    return row ? toIntent(row) : undefined;
+  }
+
+  /**
+   * Records the provider's acceptance: the message, and any receipt that beat it. A message id
+   * that an earlier message already has is a conflict: the earlier message is left untouched and
+   * the intent keeps the answer (state `conflict`).
+   */
+  async settleSent(intentId: number, answer: SendAnswer): Promise<SettleOutcome> {
     return this.db.transaction(async (tx) => {
-      await tx.query(
-        `INSERT INTO messages (message_id, to_number, from_number, body, tag, encoding,
+      const intent = (await tx.query<Row>('SELECT * FROM outbox WHERE id = $1 FOR UPDATE', [intentId]))
+        .rows[0];
+      if (!intent) throw new Error(`send intent ${intentId} does not exist`);
+      if (intent.state === 'sent' && intent.message_id === answer.messageId) {
+        return { message: await this.requireMessage(tx, answer.messageId) };
+      }
+      const inserted = await tx.query<Row>(
+        `INSERT INTO messages (message_id, to_number, from_number, body, tag, provider_tag, encoding,
            predicted_segments, nb_sms, cost, currency, scheduled_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-         ON CONFLICT (message_id) DO NOTHING`,
-        [
-          m.messageId,
-          m.to,
-          m.from,
-          m.text,
-          m.tag ?? null,
-          m.encoding,
-          m.predictedSegments,
-          m.nbSms,
-          m.cost,
-          m.currency,
-          m.scheduledAt ?? null,
-        ],
+         SELECT $2, to_number, from_number, body, tag, provider_tag, encoding, predicted_segments,
+           $3, $4, $5, scheduled_at FROM outbox WHERE id = $1
+         ON CONFLICT (message_id) DO NOTHING RETURNING message_id`,
+        [intentId, answer.messageId, answer.nbSms, answer.cost, answer.currency],
       );
+      if (inserted.rows.length === 0) {
+        await tx.query(
+          `UPDATE outbox SET state = 'conflict', message_id = $2, settled_at = now(),
+             error = 'the provider answered with a message id an earlier message already has'
+           WHERE id = $1`,
+          [intentId, answer.messageId],
+        );
+        return { conflict: { messageId: answer.messageId } };
+      }
       await tx.query(
         `INSERT INTO message_status_history (message_id, status) VALUES ($1, 'sent')`,
-        [m.messageId],
+        [answer.messageId],
       );
+      await tx.query(
+        `UPDATE outbox SET state = 'sent', message_id = $2, error = NULL, settled_at = now() WHERE id = $1`,
+        [intentId, answer.messageId],
+      );
+      if (answer.status) await this.applyStatus(tx, answer.messageId, answer.status);
       const orphans = await tx.query<Row>(
         'DELETE FROM orphan_receipts WHERE message_id = $1 RETURNING *',
-        [m.messageId],
+        [answer.messageId],
       );
       const sorted = [...orphans.rows].sort((a, b) => Number(a.id) - Number(b.id));
       for (const orphan of sorted) {
-        await this.applyStatus(tx, m.messageId, {
+        await this.applyStatus(tx, answer.messageId, {
           status: String(orphan.status) as MessageStatus,
-          providerStatus:
-            orphan.provider_status == null ? undefined : String(orphan.provider_status),
+          phoneNumber: String(orphan.phone_number),
+          providerStatus: textOrNull(orphan.provider_status) ?? undefined,
           occurredAt: orphan.occurred_at instanceof Date ? orphan.occurred_at : undefined,
           receivedAt: orphan.received_at instanceof Date ? orphan.received_at : undefined,
         });
       }
-      return this.requireMessage(tx, m.messageId);
+      return { message: await this.requireMessage(tx, answer.messageId) };
     });
   }
 
-  /** Records a delivery receipt; one for an unknown message is kept until that message appears. */
+  /** The send provably did not happen (refused, or the request never left). */
+  async settleNotSent(intentId: number, reason: string): Promise<void> {
+    await this.settle(intentId, 'not_sent', reason);
+  }
+
+  /** The send may or may not have happened: kept for reconciliation and for the user to see. */
+  async settleUnknown(intentId: number, reason: string): Promise<void> {
+    await this.settle(intentId, 'unknown', reason);
+  }
+
+  private async settle(intentId: number, state: SendState, reason: string): Promise<void> {
+    await this.db.query(
+      `UPDATE outbox SET state = $2, error = $3, settled_at = now() WHERE id = $1 AND state IN ('sending', 'unknown')`,
+      [intentId, state, reason],
+    );
+  }
+
+  /**
+   * At start-up, before serving: intents a previous run left `sending` (it stopped between
+   * recording and settling) become `unknown`. Returns how many.
+   */
+  async markInterruptedSends(): Promise<number> {
+    const result = await this.db.query<Row>(
+      `UPDATE outbox SET state = 'unknown', settled_at = now(),
+         error = 'the app stopped before the send was answered'
+       WHERE state = 'sending' RETURNING id`,
+    );
+    return result.rows.length;
+  }
+
+  /**
+   * Sends whose outcome is not known, oldest first: `unknown`, and with `inFlight` also `sending`
+   * (requests of this run still waiting for their answer).
+   */
+  async listUnresolvedSends(
+    options: { limit?: number; inFlight?: boolean } = {},
+  ): Promise<StoredIntent[]> {
+    const result = await this.db.query<Row>(
+      `SELECT * FROM outbox WHERE state = 'unknown' OR (state = 'sending' AND $2) ORDER BY id LIMIT $1`,
+      [options.limit ?? 200, options.inFlight ?? false],
+    );
+    return result.rows.map(toIntent);
+  }
+
+  async getIntent(id: number): Promise<StoredIntent | undefined> {
+    const row = (await this.db.query<Row>('SELECT * FROM outbox WHERE id = $1', [id])).rows[0];
+    return row ? toIntent(row) : undefined;
+  }
+
+  /** Every intent (for checks and tests), oldest first. */
+  async listIntents(): Promise<StoredIntent[]> {
+    return (await this.db.query<Row>('SELECT * FROM outbox ORDER BY id')).rows.map(toIntent);
+  }
+
+  // ---- receipts ------------------------------------------------------------------------------
+
+  /**
+   * Records a delivery receipt in the message's history and applies it when it moves the message
+   * forward and names the message's recipient. A receipt for an unknown message is kept (bounded)
+   * until that message appears.
+   */
   async recordReceipt(r: NewReceipt): Promise<ReceiptOutcome> {
     return this.db.transaction(async (tx) => {
       const known = await tx.query('SELECT 1 FROM messages WHERE message_id = $1 FOR UPDATE', [
@@ -267,35 +544,69 @@ export class Store {
             JSON.stringify(r.raw ?? null),
           ],
         );
+        // Bounded: beyond the limit the oldest orphans go (a receipt for a message never
+        // recorded here, e.g. sent by another app on the same account, is noise).
+        await tx.query(
+          `DELETE FROM orphan_receipts WHERE id <= (
+             SELECT id FROM orphan_receipts ORDER BY id DESC OFFSET $1 LIMIT 1)`,
+          [this.maxOrphanReceipts],
+        );
         return { orphan: true as const };
       }
-      await this.applyStatus(tx, r.messageId, r);
-      return { message: await this.requireMessage(tx, r.messageId) };
+      const { applied, note } = await this.applyStatus(tx, r.messageId, r);
+      return { message: await this.requireMessage(tx, r.messageId), applied, note };
     });
   }
 
   private async applyStatus(
-    tx: Queryable,
+    tx: Sql,
     messageId: string,
-    s: {
-      status: MessageStatus;
-      providerStatus?: string | undefined;
-      occurredAt?: Date | undefined;
-      receivedAt?: Date | undefined;
-    },
-  ): Promise<void> {
+    s: StatusUpdate,
+  ): Promise<{ applied: boolean; note: string | null }> {
+    const current = (
+      await tx.query<Row>('SELECT status, status_at, to_number FROM messages WHERE message_id = $1', [
+        messageId,
+      ])
+    ).rows[0] as Row;
+    let note: string | null = null;
+    if (s.phoneNumber !== undefined && digits(s.phoneNumber) !== digits(String(current.to_number))) {
+      note = `receipt names ${s.phoneNumber}, not the recipient: not applied`;
+    } else if (
+      !movesForward(
+        {
+          status: String(current.status),
+          statusAt: current.status_at instanceof Date ? current.status_at : null,
+        },
+        s,
+      )
+    ) {
+      note = `late receipt (message already ${String(current.status)}): not applied`;
+    }
+    const applied = note === null;
     await tx.query(
-      `INSERT INTO message_status_history (message_id, status, provider_status, occurred_at, received_at)
-       VALUES ($1, $2, $3, $4, COALESCE($5, now()))`,
-      [messageId, s.status, s.providerStatus ?? null, s.occurredAt ?? null, s.receivedAt ?? null],
+      `INSERT INTO message_status_history (message_id, status, provider_status, occurred_at, received_at, applied, note)
+       VALUES ($1, $2, $3, $4, COALESCE($5, now()), $6, $7)`,
+      [
+        messageId,
+        s.status,
+        s.providerStatus ?? null,
+        s.occurredAt ?? null,
+        s.receivedAt ?? null,
+        applied,
+        note,
+      ],
     );
-    await tx.query(
-      `UPDATE messages SET status = $2, provider_status = $3, updated_at = now() WHERE message_id = $1`,
-      [messageId, s.status, s.providerStatus ?? null],
-    );
+    if (applied) {
+      await tx.query(
+        `UPDATE messages SET status = $2, provider_status = $3, status_at = COALESCE($4, status_at),
+           updated_at = now() WHERE message_id = $1`,
+        [messageId, s.status, s.providerStatus ?? null, s.occurredAt ?? null],
+      );
+    }
+    return { applied, note };
   }
 
-  private async requireMessage(tx: Queryable, messageId: string): Promise<StoredMessage> {
+  private async requireMessage(tx: Sql, messageId: string): Promise<StoredMessage> {
     const result = await tx.query<Row>('SELECT * FROM messages WHERE message_id = $1', [messageId]);
     const row = result.rows[0];
     if (!row) throw new Error(`message ${messageId} vanished`);
@@ -326,9 +637,11 @@ export class Store {
       ...toMessage(row),
       history: history.rows.map((h) => ({
         status: String(h.status) as MessageStatus,
-        providerStatus: h.provider_status == null ? null : String(h.provider_status),
+        providerStatus: textOrNull(h.provider_status),
         occurredAt: iso(h.occurred_at),
         receivedAt: iso(h.received_at) ?? '',
+        applied: Boolean(h.applied),
+        note: textOrNull(h.note),
       })),
     };
   }
@@ -339,6 +652,8 @@ export class Store {
     );
     return result.rows[0]?.n ?? 0;
   }
+
+  // ---- replies and opt-outs ------------------------------------------------------------------
 
   /** Records a reply; the same reply id twice is stored once (returns undefined the second time). */
   async insertReply(r: NewReply): Promise<StoredReply | undefined> {
@@ -385,22 +700,42 @@ export class Store {
        RETURNING *`,
       [o.phoneNumber, o.to, o.keyword, o.receivedAt ?? null],
     );
-    const row = result.rows[0] as Row;
-    return {
-      phoneNumber: String(row.phone_number),
-      to: String(row.to_number),
-      keyword: String(row.keyword),
-      receivedAt: iso(row.received_at) ?? '',
-    };
+    return toOptOut(result.rows[0] as Row);
   }
 
-  async listOptOuts(): Promise<StoredOptOut[]> {
-    const result = await this.db.query<Row>('SELECT * FROM opt_outs ORDER BY received_at DESC');
-    return result.rows.map((row) => ({
-      phoneNumber: String(row.phone_number),
-      to: String(row.to_number),
-      keyword: String(row.keyword),
-      receivedAt: iso(row.received_at) ?? '',
-    }));
+  /** The opt-out of a number (international digits, as `normalizePhoneNumber` gives), if any. */
+  async findOptOut(phoneNumber: string): Promise<StoredOptOut | undefined> {
+    const result = await this.db.query<Row>('SELECT * FROM opt_outs WHERE phone_number = $1', [
+      phoneNumber,
+    ]);
+    const row = result.rows[0];
+    return row ? toOptOut(row) : undefined;
+  }
+
+  /** Newest first, `limit` per page; pass the returned `next` to get the following page. */
+  async listOptOuts(
+    page: { limit?: number; cursor?: string | undefined } = {},
+  ): Promise<{ optOuts: StoredOptOut[]; next: string | null }> {
+    const limit = page.limit ?? 100;
+    let after: [string, string] | undefined;
+    if (page.cursor !== undefined) {
+      after = decodeCursor(page.cursor);
+      if (!after) throw new InvalidCursorError('cursor is not one this API returned');
+    }
+    const result = await this.db.query<Row>(
+      after
+        ? `SELECT *, received_at::text AS cursor_at FROM opt_outs
+           WHERE (received_at, phone_number) < ($2::timestamptz, $3)
+           ORDER BY received_at DESC, phone_number DESC LIMIT $1`
+        : `SELECT *, received_at::text AS cursor_at FROM opt_outs
+           ORDER BY received_at DESC, phone_number DESC LIMIT $1`,
+      after ? [limit + 1, after[0], after[1]] : [limit + 1],
+    );
+    const rows = result.rows.slice(0, limit);
+    const last = rows.at(-1);
+    return {
+      optOuts: rows.map(toOptOut),
+      next: result.rows.length > limit && last ? encodeCursor(last) : null,
+    };
   }
 }
