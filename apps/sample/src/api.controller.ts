@@ -84,7 +84,11 @@ export class ApiController {
       return await this.store.listOptOuts({ limit, cursor });
     } catch (error) {
       if (error instanceof InvalidCursorError) {
-        throw new BadRequestException({ error: 'validation_error', message: error.message, issues: [{ field: 'cursor', message: error.message }] });
+        throw new BadRequestException({
+          error: 'validation_error',
+          message: error.message,
+          issues: [{ field: 'cursor', message: error.message }],
+        });
       }
       throw error;
     }

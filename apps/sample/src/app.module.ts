@@ -4,8 +4,8 @@ import { SmsPartnerModule, type SmsPartnerModuleOptions } from '@smspartner-kit/
 import type { Sandbox } from '@smspartner-kit/sandbox';
 import { ApiController } from './api.controller.js';
 import type { AppConfig } from './config.js';
-import type { InFlight } from './in-flight.js';
 import { EventsService } from './events.service.js';
+import type { InFlight } from './in-flight.js';
 import { MessagesService } from './messages.service.js';
 import type { Store } from './store.js';
 import { APP_CONFIG, IN_FLIGHT, SANDBOX, STORE } from './tokens.js';

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { fileURLToPath } from 'node:url';
-import { type LogLevel, Logger } from '@nestjs/common';
+import { Logger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { smsPartnerErrorHandler, smsPartnerWebhooks } from '@smspartner-kit/express';
@@ -15,7 +15,11 @@ import { AppModule } from './app.module.js';
 import { type AppConfig, type Backend, backendOf, loadConfig } from './config.js';
 import { EventsService } from './events.service.js';
 import { InFlight } from './in-flight.js';
-import { type ReconcileReport, reconcileUnresolvedSends, type TagStatusSource } from './reconcile.js';
+import {
+  type ReconcileReport,
+  reconcileUnresolvedSends,
+  type TagStatusSource,
+} from './reconcile.js';
 import { requestGuard } from './request-guard.js';
 import { Store, type StoreOptions } from './store.js';
 import { WEBHOOKS_PATH } from './tokens.js';

@@ -35,7 +35,11 @@ try {
   const app = await startApp();
   const startedIn = Math.round(performance.now());
   for (const warning of app.config.warnings) console.warn(`warning: ${warning}`);
-  const target = app.sandbox ? ` at ${app.sandbox.url}` : app.config.baseUrl ? ` at ${app.config.baseUrl}` : '';
+  const target = app.sandbox
+    ? ` at ${app.sandbox.url}`
+    : app.config.baseUrl
+      ? ` at ${app.config.baseUrl}`
+      : '';
   const lines = [
     `SMS console    ${app.url}/`,
     `backend        ${BACKENDS[app.backend]}${target}`,
@@ -43,7 +47,9 @@ try {
     `webhooks       ${app.config.publicUrl}/webhooks/smspartner/{dlr,replies}${app.config.webhookSecretGenerated ? ' (token generated for this run; set SMSPARTNER_WEBHOOK_SECRET to keep it)' : ''}`,
     `database       ${app.config.databasePath}`,
     ...(app.interruptedSends > 0
-      ? [`unknown sends  ${app.interruptedSends} left open by the last run (see /api/sends/unresolved)`]
+      ? [
+          `unknown sends  ${app.interruptedSends} left open by the last run (see /api/sends/unresolved)`,
+        ]
       : []),
     `started in     ${startedIn} ms`,
   ];

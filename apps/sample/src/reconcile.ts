@@ -48,7 +48,9 @@ export async function reconcileUnresolvedSends(
         (s) => s.messageId !== undefined && digits(s.phoneNumber) === digits(intent.to),
       );
     } catch (error) {
-      log(`send #${intent.id}: status by tag failed (${error instanceof Error ? error.name : 'error'}); still unknown`);
+      log(
+        `send #${intent.id}: status by tag failed (${error instanceof Error ? error.name : 'error'}); still unknown`,
+      );
     }
     if (!found?.messageId) {
       report.unresolved++;

@@ -415,8 +415,9 @@ export class Store {
    */
   async settleSent(intentId: number, answer: SendAnswer): Promise<SettleOutcome> {
     return this.db.transaction(async (tx) => {
-      const intent = (await tx.query<Row>('SELECT * FROM outbox WHERE id = $1 FOR UPDATE', [intentId]))
-        .rows[0];
+      const intent = (
+        await tx.query<Row>('SELECT * FROM outbox WHERE id = $1 FOR UPDATE', [intentId])
+      ).rows[0];
       if (!intent) throw new Error(`send intent ${intentId} does not exist`);
       if (intent.state === 'sent' && intent.message_id === answer.messageId) {
         return { message: await this.requireMessage(tx, answer.messageId) };
@@ -564,12 +565,16 @@ export class Store {
     s: StatusUpdate,
   ): Promise<{ applied: boolean; note: string | null }> {
     const current = (
-      await tx.query<Row>('SELECT status, status_at, to_number FROM messages WHERE message_id = $1', [
-        messageId,
-      ])
+      await tx.query<Row>(
+        'SELECT status, status_at, to_number FROM messages WHERE message_id = $1',
+        [messageId],
+      )
     ).rows[0] as Row;
     let note: string | null = null;
-    if (s.phoneNumber !== undefined && digits(s.phoneNumber) !== digits(String(current.to_number))) {
+    if (
+      s.phoneNumber !== undefined &&
+      digits(s.phoneNumber) !== digits(String(current.to_number))
+    ) {
       note = `receipt names ${s.phoneNumber}, not the recipient: not applied`;
     } else if (
       !movesForward(

@@ -1,4 +1,10 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import {
+  type ArgumentsHost,
+  Catch,
+  type ExceptionFilter,
+  HttpException,
+  Logger,
+} from '@nestjs/common';
 import type { Response } from 'express';
 
 /**
@@ -21,8 +27,11 @@ export class UnexpectedErrorFilter implements ExceptionFilter {
       return;
     }
     const name = exception instanceof Error ? exception.name : typeof exception;
-    const message = exception instanceof Error ? exception.message.split('\n')[0]?.slice(0, 200) : '';
-    this.logger.error(`${host.switchToHttp().getRequest<{ method: string }>().method} failed: ${name}: ${message}`);
+    const message =
+      exception instanceof Error ? exception.message.split('\n')[0]?.slice(0, 200) : '';
+    this.logger.error(
+      `${host.switchToHttp().getRequest<{ method: string }>().method} failed: ${name}: ${message}`,
+    );
     res.status(500).json({ error: 'internal_error', message: 'internal error (logged)' });
   }
 }

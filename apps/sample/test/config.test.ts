@@ -49,8 +49,13 @@ describe('loadConfig', () => {
 
   it('accepts the old WEBHOOK_SECRET with a deprecation warning', () => {
     const old = loadConfig({ WEBHOOK_SECRET: 'an-old-secret-of-16+' });
-    expect(old).toMatchObject({ webhookSecret: 'an-old-secret-of-16+', webhookSecretGenerated: false });
-    expect(old.warnings).toEqual([expect.stringMatching(/WEBHOOK_SECRET is deprecated.*SMSPARTNER_WEBHOOK_SECRET/)]);
+    expect(old).toMatchObject({
+      webhookSecret: 'an-old-secret-of-16+',
+      webhookSecretGenerated: false,
+    });
+    expect(old.warnings).toEqual([
+      expect.stringMatching(/WEBHOOK_SECRET is deprecated.*SMSPARTNER_WEBHOOK_SECRET/),
+    ]);
     const both = loadConfig({
       WEBHOOK_SECRET: 'an-old-secret-of-16+',
       SMSPARTNER_WEBHOOK_SECRET: 'the-new-secret-of-16',

@@ -60,7 +60,12 @@ export interface MessageView {
   predictedSegments: number;
   encoding: string;
   text: string;
-  history: { status: string; providerStatus: string | null; applied: boolean; note: string | null }[];
+  history: {
+    status: string;
+    providerStatus: string | null;
+    applied: boolean;
+    note: string | null;
+  }[];
 }
 
 export function messageStatus(
@@ -95,7 +100,9 @@ export async function startBuiltApp(env: Record<string, string> = {}): Promise<B
   child.stderr?.on('data', (chunk) => {
     output += String(chunk);
   });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout?.on('data', (chunk) => {
       output += String(chunk);

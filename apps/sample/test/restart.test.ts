@@ -92,10 +92,12 @@ it('the built app, restarted on its file database: a new send never reuses an id
     const sandboxUrl = /backend .* at (http:\/\/127\.0\.0\.1:\d+)/.exec(app.output())?.[1];
     const callbacks = await eventually(
       async () =>
-        (await request<{ callbacks: { kind: string; ok: boolean }[] }>(
-          { url: `${sandboxUrl}` },
-          '/__sandbox/callbacks',
-        )).body.callbacks,
+        (
+          await request<{ callbacks: { kind: string; ok: boolean }[] }>(
+            { url: `${sandboxUrl}` },
+            '/__sandbox/callbacks',
+          )
+        ).body.callbacks,
       (list) => list.some((c) => c.kind === 'dlr' && c.ok),
     );
     expect(callbacks.some((c) => c.kind === 'dlr' && c.ok)).toBe(true);
@@ -108,7 +110,8 @@ it('the built app, restarted on its file database: a new send never reuses an id
     expect(b.body.error).toBeUndefined();
     expect(b.status).toBe(201);
     expect(b.body.provider.messageId).not.toBe(idA);
-    const stored = (await request<MessageView>(app, `/api/messages/${b.body.provider.messageId}`)).body;
+    const stored = (await request<MessageView>(app, `/api/messages/${b.body.provider.messageId}`))
+      .body;
     expect(stored).toMatchObject({ text: 'message B', to: '33687654321' });
   } finally {
     await app?.stop();

@@ -34,7 +34,11 @@ async function recordSent(messageId: string, to = '33612345678', text = 'hello')
   return { intent: open, outcome: await store.settleSent(open.id, answer(messageId)) };
 }
 
-const receipt = (messageId: string, status: MessageStatus, extra: Record<string, unknown> = {}) => ({
+const receipt = (
+  messageId: string,
+  status: MessageStatus,
+  extra: Record<string, unknown> = {},
+) => ({
   messageId,
   phoneNumber: '33612345678',
   status,
@@ -98,12 +102,21 @@ describe('statuses move forward only', () => {
   it('between non-final statuses the provider date decides', async () => {
     await recordSent('13');
     await store.recordReceipt(
-      receipt('13', 'waiting', { providerStatus: 'B', occurredAt: new Date('2026-01-02T10:00:00Z') }),
+      receipt('13', 'waiting', {
+        providerStatus: 'B',
+        occurredAt: new Date('2026-01-02T10:00:00Z'),
+      }),
     );
     const older = await store.recordReceipt(
-      receipt('13', 'unknown', { providerStatus: 'A', occurredAt: new Date('2026-01-02T09:00:00Z') }),
+      receipt('13', 'unknown', {
+        providerStatus: 'A',
+        occurredAt: new Date('2026-01-02T09:00:00Z'),
+      }),
     );
-    expect(older).toMatchObject({ applied: false, message: { status: 'waiting', providerStatus: 'B' } });
+    expect(older).toMatchObject({
+      applied: false,
+      message: { status: 'waiting', providerStatus: 'B' },
+    });
   });
 
   it('property: whatever the order, the first final status in arrival order stays', () => {
@@ -120,7 +133,10 @@ describe('statuses move forward only', () => {
           maxLength: 12,
         }),
         (receipts) => {
-          let current: { status: string; statusAt: Date | null } = { status: 'sent', statusAt: null };
+          let current: { status: string; statusAt: Date | null } = {
+            status: 'sent',
+            statusAt: null,
+          };
           const firstFinal = receipts.find((r) => !['waiting', 'unknown'].includes(r.status));
           for (const r of receipts) {
             const occurredAt = r.at === null ? undefined : new Date(r.at * 1000);
@@ -146,7 +162,10 @@ it('refuses a receipt whose number is not the recipient (recorded, flagged, not 
   const history = (await store.getMessage('14'))?.history ?? [];
   expect(history.at(-1)?.note).toMatch(/33622222222.*not the recipient/);
   // The same number written differently is the recipient.
-  const ok = await store.recordReceipt({ ...receipt('14', 'delivered'), phoneNumber: '+33611111111' });
+  const ok = await store.recordReceipt({
+    ...receipt('14', 'delivered'),
+    phoneNumber: '+33611111111',
+  });
   expect(ok).toMatchObject({ applied: true, message: { status: 'delivered' } });
 });
 
