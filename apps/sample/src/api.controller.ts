@@ -19,7 +19,8 @@ import { type AppConfig, backendOf } from './config.js';
 import { EventsService } from './events.service.js';
 import { MessagesService } from './messages.service.js';
 import { InvalidCursorError, type Store } from './store.js';
-import { APP_CONFIG, STORE, WEBHOOKS_PATH } from './tokens.js';
+import type { ReconcileState } from './reconcile.js';
+import { APP_CONFIG, RECONCILIATION, STORE, WEBHOOKS_PATH } from './tokens.js';
 import { messageIdSchema, optOutsQuerySchema, parseInput } from './validation.js';
 
 @Controller('api')
@@ -30,6 +31,7 @@ export class ApiController {
     @InjectSmsPartnerClient() private readonly client: SmsPartnerClient,
     @Inject(STORE) private readonly store: Store,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(RECONCILIATION) private readonly reconciliation: ReconcileState,
   ) {}
 
   /** What the console needs to know about this server (never the key or the secret). */
@@ -41,6 +43,7 @@ export class ApiController {
       publicUrl: this.config.publicUrl,
       webhooks: `${this.config.publicUrl}${WEBHOOKS_PATH}/{dlr,replies}`,
       sandbox: this.messages.onSandbox,
+      reconciliation: this.reconciliation,
     };
   }
 

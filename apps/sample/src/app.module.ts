@@ -6,9 +6,10 @@ import { ApiController } from './api.controller.js';
 import type { AppConfig } from './config.js';
 import { EventsService } from './events.service.js';
 import type { InFlight } from './in-flight.js';
+import type { ReconcileState } from './reconcile.js';
 import { MessagesService } from './messages.service.js';
 import type { Store } from './store.js';
-import { APP_CONFIG, IN_FLIGHT, SANDBOX, STORE } from './tokens.js';
+import { APP_CONFIG, IN_FLIGHT, RECONCILIATION, SANDBOX, STORE } from './tokens.js';
 import { WebhookHandlersService } from './webhook-handlers.service.js';
 
 export interface AppRuntime {
@@ -16,6 +17,7 @@ export interface AppRuntime {
   store: Store;
   sandbox: Sandbox | null;
   inFlight: InFlight;
+  reconciliation: ReconcileState;
   /** Where the client sends: the in-process sandbox, SMSPARTNER_BASE_URL, or undefined for SMS Partner. */
   baseUrl?: string;
   /** API key given to the client (the sandbox accepts any). */
@@ -70,6 +72,7 @@ export class AppModule {
         { provide: STORE, useValue: runtime.store },
         { provide: SANDBOX, useValue: runtime.sandbox },
         { provide: IN_FLIGHT, useValue: runtime.inFlight },
+        { provide: RECONCILIATION, useValue: runtime.reconciliation },
         EventsService,
         MessagesService,
         WebhookHandlersService,

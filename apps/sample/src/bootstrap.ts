@@ -86,6 +86,7 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
   const store = storeResult.value;
   const sandbox: Sandbox | null = sandboxResult.value;
   const inFlight = new InFlight();
+  const reconciliation: ReconcileState = { running: true, report: null };
   let app: NestExpressApplication | undefined;
   let port = config.port;
   try {
@@ -98,6 +99,7 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
         store,
         sandbox,
         inFlight,
+        reconciliation,
         apiKey: config.apiKey ?? 'sandbox-key',
         ...(baseUrl === undefined ? {} : { baseUrl }),
       }),
@@ -133,12 +135,15 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
     const nest = app;
     const client = nest.get<TagStatusSource>(SMS_PARTNER_CLIENT);
     const logger = new Logger('Reconcile');
-    const reconciled = reconcileUnresolvedSends(store, client, (line) => logger.warn(line)).catch(
-      (error: unknown) => {
+    const reconciled = reconcileUnresolvedSends(store, client, (line) => logger.warn(line))
+      .catch((error: unknown) => {
         logger.error(`reconciliation failed: ${error instanceof Error ? error.name : 'error'}`);
         return { checked: 0, recovered: 0, unresolved: 0 };
-      },
-    );
+      })
+      .then((report) => {
+        Object.assign(reconciliation, { running: false, report });
+        return report;
+      });
     const timeoutMs = options.shutdownTimeoutMs ?? 10_000;
     let closing: Promise<void> | undefined;
     const stop = async () => {

@@ -13,6 +13,12 @@ export interface TagStatusSource {
   getStatusesByTag?(tag: string): Promise<TagStatus[]>;
 }
 
+/** What `GET /api/info` shows of the start-up reconciliation. */
+export interface ReconcileState {
+  running: boolean;
+  report: ReconcileReport | null;
+}
+
 export interface ReconcileReport {
   /** Unresolved sends looked at. */
   checked: number;
