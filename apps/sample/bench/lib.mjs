@@ -8,7 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 
 const APP_MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
-const SANDBOX_CLI = fileURLToPath(new URL('../../../packages/sandbox/dist/cli.js', import.meta.url));
+const SANDBOX_CLI = fileURLToPath(
+  new URL('../../../packages/sandbox/dist/cli.js', import.meta.url),
+);
 const SECRET = 'bench-webhook-secret-0123456789';
 
 function waitForLine(child, pattern, name) {
@@ -30,6 +32,17 @@ function waitForLine(child, pattern, name) {
   });
 }
 
+/** GET on the sandbox's control API; a reused connection the sandbox just closed is retried. */
+async function control(url) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await (await fetch(url)).json();
+    } catch (error) {
+      if (attempt >= 3) throw error;
+    }
+  }
+}
+
 /** `node packages/sandbox/dist/cli.js` on a free port. */
 export async function startSandboxProcess(args = []) {
   const child = spawn(process.execPath, [SANDBOX_CLI, '--port', '0', '--quiet', ...args], {
@@ -41,12 +54,12 @@ export async function startSandboxProcess(args = []) {
     url,
     baseUrl: `${url}/v1`,
     async messages() {
-      const body = await (await fetch(`${url}/__sandbox/messages`)).json();
+      const body = await control(`${url}/__sandbox/messages`);
       if (body.dropped > 0) throw new Error(`the sandbox dropped ${body.dropped} messages`);
       return body.messages;
     },
     async callbacks() {
-      return (await (await fetch(`${url}/__sandbox/callbacks`)).json()).callbacks;
+      return (await control(`${url}/__sandbox/callbacks`)).callbacks;
     },
     stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
@@ -73,7 +86,9 @@ export async function startAppProcess({ dir, sandbox, env = {} }) {
   child.stderr.on('data', (chunk) => {
     log += String(chunk);
   });
-  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   const [banner, url] = await waitForLine(
     child,
     /SMS console\s+(http:\/\/\S+?)\/\n[\s\S]*started in.*\n/,
@@ -99,9 +114,16 @@ export const recipient = (i) => `336${10_000_000 + i * 10 + 5}`;
 
 /**
  * Sends `total` SMS through the app's API, `concurrency` at a time. `onAck(count)` runs after each
- * 201; sending stops at the first connection error once `stopOnError` (the app is gone).
+ * 201; sending stops at the first connection error (the app is gone) with `stopOnNetworkError`.
  */
-export async function load({ url, total, concurrency, start = 0, onAck = () => {} }) {
+export async function load({
+  url,
+  total,
+  concurrency,
+  start = 0,
+  onAck = () => {},
+  stopOnNetworkError = true,
+}) {
   const acked = new Map(); // index -> messageId
   const failures = { http: new Map(), network: 0 };
   let next = start;
@@ -125,7 +147,7 @@ export async function load({ url, total, concurrency, start = 0, onAck = () => {
         }
       } catch {
         failures.network++;
-        stop = true; // the app is gone: stop this run
+        if (stopOnNetworkError) stop = true; // the app is gone: stop this run
       }
     }
   }
@@ -137,8 +159,14 @@ export async function load({ url, total, concurrency, start = 0, onAck = () => {
 export async function readDatabase(dir) {
   const db = await PGlite.create(dir);
   try {
-    const intents = (await db.query('SELECT id, provider_tag, state, message_id, to_number FROM outbox ORDER BY id')).rows;
-    const messages = (await db.query('SELECT message_id, provider_tag, to_number, status FROM messages')).rows;
+    const intents = (
+      await db.query(
+        'SELECT id, provider_tag, state, message_id, to_number FROM outbox ORDER BY id',
+      )
+    ).rows;
+    const messages = (
+      await db.query('SELECT message_id, provider_tag, to_number, status FROM messages')
+    ).rows;
     const history = (
       await db.query(
         `SELECT message_id, count(*) FILTER (WHERE status <> 'sent')::int AS receipts
@@ -179,10 +207,15 @@ export function check({ sandboxMessages, database, acked, receipts = false }) {
   const phantom = database.intents.filter((i) => i.state === 'sent' && !byTag.has(i.provider_tag));
   const statusMismatch = [];
   if (receipts) {
-    const providerToOurs = { Delivered: 'delivered', 'Not delivered': 'not_delivered', Waiting: 'waiting' };
+    const providerToOurs = {
+      Delivered: 'delivered',
+      'Not delivered': 'not_delivered',
+      Waiting: 'waiting',
+    };
     for (const m of sandboxMessages) {
       const stored = messages.get(m.messageId);
-      if (stored && stored.status !== providerToOurs[m.providerStatus]) statusMismatch.push(m.messageId);
+      if (stored && stored.status !== providerToOurs[m.providerStatus])
+        statusMismatch.push(m.messageId);
     }
   }
   return {
@@ -207,11 +240,11 @@ export function check({ sandboxMessages, database, acked, receipts = false }) {
   };
 }
 
-/** Polls until `done(await read())`, at most `attempts` times 100 ms apart. */
-export async function until(read, done, attempts = 600) {
+/** Polls until `done(await read())`, at most `attempts` times `everyMs` apart. */
+export async function until(read, done, attempts = 600, everyMs = 100) {
   let value = await read();
   for (let i = 0; i < attempts && !done(value); i++) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
     value = await read();
   }
   return value;

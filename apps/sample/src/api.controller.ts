@@ -18,8 +18,8 @@ import { map, type Observable } from 'rxjs';
 import { type AppConfig, backendOf } from './config.js';
 import { EventsService } from './events.service.js';
 import { MessagesService } from './messages.service.js';
-import { InvalidCursorError, type Store } from './store.js';
 import type { ReconcileState } from './reconcile.js';
+import { InvalidCursorError, type Store } from './store.js';
 import { APP_CONFIG, RECONCILIATION, STORE, WEBHOOKS_PATH } from './tokens.js';
 import { messageIdSchema, optOutsQuerySchema, parseInput } from './validation.js';
 

@@ -17,6 +17,7 @@ import { EventsService } from './events.service.js';
 import { InFlight } from './in-flight.js';
 import {
   type ReconcileReport,
+  type ReconcileState,
   reconcileUnresolvedSends,
   type TagStatusSource,
 } from './reconcile.js';

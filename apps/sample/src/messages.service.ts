@@ -17,6 +17,7 @@ import { callbackUrls } from '@smspartner-kit/webhooks';
 import type { AppConfig } from './config.js';
 import { EventsService } from './events.service.js';
 import type { InFlight } from './in-flight.js';
+import { Semaphore } from './semaphore.js';
 import type { Store, StoredIntent, StoredMessage } from './store.js';
 import { APP_CONFIG, IN_FLIGHT, SANDBOX, STORE, WEBHOOKS_PATH } from './tokens.js';
 import { parseInput, sandboxReplyBodySchema, sendMessageBodySchema } from './validation.js';
@@ -34,6 +35,8 @@ export interface SendOutcome {
     nonGsmCharacters: { index: number; char: string; codePoint: number }[];
   };
 }
+
+const SENDS_AT_ONCE = 8;
 
 const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
 /** 8 random base-32 characters (40 bits). */
@@ -67,6 +70,12 @@ const describe = (error: unknown): string =>
 @Injectable()
 export class MessagesService {
   private readonly logger = new Logger('Messages');
+  /**
+   * Sends in progress at once. The database and the event loop are shared with the receipt
+   * callbacks, which have the provider's deadline: a burst of sends waits here, cheaply, instead
+   * of queueing ahead of them.
+   */
+  private readonly sending = new Semaphore(SENDS_AT_ONCE);
 
   constructor(
     @InjectSmsPartnerClient() private readonly client: SmsPartnerClient,
@@ -84,25 +93,12 @@ export class MessagesService {
    * when the caller hung up.
    */
   send(body: unknown): Promise<SendOutcome> {
-    return this.inFlight.run(() => this.sendOnce(body));
+    return this.inFlight.run(() => this.sending.run(() => this.sendOnce(body)));
   }
 
   private async sendOnce(body: unknown): Promise<SendOutcome> {
     const input = parseInput(sendMessageBodySchema, body);
     const to = normalizePhoneNumber(input.to);
-    const optOut = await this.store.findOptOut(to);
-    if (optOut) {
-      // French rules: a number that replied STOP gets nothing, whatever the provider's list says.
-      throw new HttpException(
-        {
-          error: 'opted_out',
-          message: `+${to} replied ${optOut.keyword} on ${optOut.receivedAt}: not sent`,
-          code: 14,
-          meaning: PROVIDER_ERROR_MEANINGS[14],
-        },
-        422,
-      );
-    }
     const count = countSegments(input.message);
     const intent = await this.openIntent({
       to,
@@ -171,12 +167,25 @@ export class MessagesService {
   ): Promise<StoredIntent> {
     // 40 random bits: a taken tag is rare; pick another then.
     for (let attempt = 0; attempt < 5; attempt++) {
-      const intent = await this.store.openIntent({
+      const opened = await this.store.openIntent({
         ...i,
         from: this.config.from,
         providerTag: providerTagFor(i.tag),
       });
-      if (intent) return intent;
+      if ('intent' in opened) return opened.intent;
+      if ('optedOut' in opened) {
+        // French rules: a number that replied STOP gets nothing, whatever the provider's list says.
+        const { optedOut } = opened;
+        throw new HttpException(
+          {
+            error: 'opted_out',
+            message: `+${i.to} replied ${optedOut.keyword} on ${optedOut.receivedAt}: not sent`,
+            code: 14,
+            meaning: PROVIDER_ERROR_MEANINGS[14],
+          },
+          422,
+        );
+      }
     }
     throw new Error('could not pick a unique provider tag');
   }

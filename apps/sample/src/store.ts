@@ -325,6 +325,21 @@ export function movesForward(
   return true;
 }
 
+/** Why a receipt is not applied to the message `row` (null: it is applied). */
+function receiptNote(row: Row, s: StatusUpdate): string | null {
+  if (s.phoneNumber !== undefined && digits(s.phoneNumber) !== digits(String(row.to_number))) {
+    return `receipt names ${s.phoneNumber}, not the recipient: not applied`;
+  }
+  const current = {
+    status: String(row.status),
+    statusAt: row.status_at instanceof Date ? row.status_at : null,
+  };
+  if (!movesForward(current, s)) {
+    return `late receipt (message already ${current.status}): not applied`;
+  }
+  return null;
+}
+
 /** A cursor for `listOptOuts`: opaque to callers. */
 const encodeCursor = (row: Row) =>
   Buffer.from(JSON.stringify([String(row.cursor_at), String(row.phone_number)])).toString(
@@ -385,12 +400,18 @@ export class Store {
 
   // ---- outbox --------------------------------------------------------------------------------
 
-  /** Records a send before its request. `undefined`: the provider tag is taken (pick another). */
-  async openIntent(i: NewIntent): Promise<StoredIntent | undefined> {
+  /**
+   * Records a send before its request, in one statement with the STOP-list check. `optedOut`: the
+   * number replied STOP (nothing recorded); `tagTaken`: pick another provider tag.
+   */
+  async openIntent(
+    i: NewIntent,
+  ): Promise<{ intent: StoredIntent } | { optedOut: StoredOptOut } | { tagTaken: true }> {
     const result = await this.db.query<Row>(
       `INSERT INTO outbox (provider_tag, to_number, from_number, body, tag, is_stop_sms, encoding,
          predicted_segments, scheduled_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9::timestamptz
+       WHERE NOT EXISTS (SELECT 1 FROM opt_outs WHERE phone_number = $2)
        ON CONFLICT (provider_tag) DO NOTHING RETURNING *`,
       [
         i.providerTag,
@@ -405,7 +426,9 @@ export class Store {
       ],
     );
     const row = result.rows[0];
-    return row ? toIntent(row) : undefined;
+    if (row) return { intent: toIntent(row) };
+    const optOut = await this.findOptOut(i.to);
+    return optOut ? { optedOut: optOut } : { tagTaken: true };
   }
 
   /**
@@ -414,6 +437,33 @@ export class Store {
    * the intent keeps the answer (state `conflict`).
    */
   async settleSent(intentId: number, answer: SendAnswer): Promise<SettleOutcome> {
+    if (!answer.status) {
+      // The common case in one statement (one commit): new message, no receipt waiting for it.
+      const fast = await this.db.query<Row>(
+        `WITH inserted AS (
+           INSERT INTO messages (message_id, to_number, from_number, body, tag, provider_tag,
+             encoding, predicted_segments, nb_sms, cost, currency, scheduled_at)
+           SELECT $2, to_number, from_number, body, tag, provider_tag, encoding, predicted_segments,
+             $3, $4, $5, scheduled_at FROM outbox WHERE id = $1 AND state IN ('sending', 'unknown')
+             AND NOT EXISTS (SELECT 1 FROM orphan_receipts WHERE message_id = $2)
+           ON CONFLICT (message_id) DO NOTHING RETURNING *
+         ), history AS (
+           INSERT INTO message_status_history (message_id, status) SELECT message_id, 'sent' FROM inserted
+         ), settled AS (
+           UPDATE outbox SET state = 'sent', message_id = $2, error = NULL, settled_at = now()
+           WHERE id = $1 AND EXISTS (SELECT 1 FROM inserted)
+         )
+         SELECT * FROM inserted`,
+        [intentId, answer.messageId, answer.nbSms, answer.cost, answer.currency],
+      );
+      const row = fast.rows[0];
+      if (row) return { message: toMessage(row) };
+    }
+    return this.settleSentSlowly(intentId, answer);
+  }
+
+  /** Conflicts, receipts that arrived first, a repeated settlement, a status known already. */
+  private async settleSentSlowly(intentId: number, answer: SendAnswer): Promise<SettleOutcome> {
     return this.db.transaction(async (tx) => {
       const intent = (
         await tx.query<Row>('SELECT * FROM outbox WHERE id = $1 FOR UPDATE', [intentId])
@@ -528,22 +578,97 @@ export class Store {
    * until that message appears.
    */
   async recordReceipt(r: NewReceipt): Promise<ReceiptOutcome> {
+    const [outcome] = await this.recordReceipts([r]);
+    return outcome as ReceiptOutcome;
+  }
+
+  /** `recordReceipt` for several receipts in one transaction (one commit), in order. */
+  async recordReceipts(receipts: readonly NewReceipt[]): Promise<ReceiptOutcome[]> {
+    if (receipts.length === 0) return [];
+    // Set-based: a handful of statements whatever the batch size (each statement costs a
+    // WASM round trip on the event loop); the forward-only rule runs here, receipt by receipt.
     return this.db.transaction(async (tx) => {
-      const known = await tx.query('SELECT 1 FROM messages WHERE message_id = $1 FOR UPDATE', [
-        r.messageId,
-      ]);
-      if (known.rows.length === 0) {
+      const ids = [...new Set(receipts.map((r) => r.messageId))];
+      const found = await tx.query<Row>(
+        'SELECT * FROM messages WHERE message_id = ANY($1::text[]) FOR UPDATE',
+        [ids],
+      );
+      const current = new Map(found.rows.map((row) => [String(row.message_id), { ...row }]));
+      const history: Record<string, unknown>[] = [];
+      const orphans: Record<string, unknown>[] = [];
+      const decided: ({ id: string; applied: boolean; note: string | null } | null)[] = [];
+      for (const r of receipts) {
+        const row = current.get(r.messageId);
+        if (!row) {
+          orphans.push({
+            ord: orphans.length,
+            message_id: r.messageId,
+            phone_number: r.phoneNumber,
+            status: r.status,
+            provider_status: r.providerStatus ?? null,
+            occurred_at: r.occurredAt ?? null,
+            raw: r.raw ?? null,
+          });
+          decided.push(null);
+          continue;
+        }
+        const note = receiptNote(row, r);
+        if (note === null) {
+          row.status = r.status;
+          row.provider_status = r.providerStatus ?? null;
+          if (r.occurredAt) row.status_at = r.occurredAt;
+          row.changed = true;
+        }
+        history.push({
+          ord: history.length,
+          message_id: r.messageId,
+          status: r.status,
+          provider_status: r.providerStatus ?? null,
+          occurred_at: r.occurredAt ?? null,
+          applied: note === null,
+          note,
+        });
+        decided.push({ id: r.messageId, applied: note === null, note });
+      }
+      if (history.length > 0) {
+        await tx.query(
+          `INSERT INTO message_status_history (message_id, status, provider_status, occurred_at, applied, note)
+           SELECT message_id, status, provider_status, occurred_at, applied, note
+           FROM jsonb_to_recordset($1::jsonb) AS x(ord int, message_id text, status text,
+             provider_status text, occurred_at timestamptz, applied boolean, note text)
+           ORDER BY ord`,
+          [JSON.stringify(history)],
+        );
+      }
+      const changed = [...current.values()].filter((row) => row.changed);
+      if (changed.length > 0) {
+        const updated = await tx.query<Row>(
+          `UPDATE messages m SET status = x.status, provider_status = x.provider_status,
+             status_at = x.status_at, updated_at = now()
+           FROM jsonb_to_recordset($1::jsonb) AS x(message_id text, status text,
+             provider_status text, status_at timestamptz)
+           WHERE m.message_id = x.message_id RETURNING m.*`,
+          [
+            JSON.stringify(
+              changed.map((row) => ({
+                message_id: row.message_id,
+                status: row.status,
+                provider_status: row.provider_status,
+                status_at: row.status_at ?? null,
+              })),
+            ),
+          ],
+        );
+        for (const row of updated.rows) current.set(String(row.message_id), row);
+      }
+      if (orphans.length > 0) {
         await tx.query(
           `INSERT INTO orphan_receipts (message_id, phone_number, status, provider_status, occurred_at, raw)
-           VALUES ($1, $2, $3, $4, $5, $6)`,
-          [
-            r.messageId,
-            r.phoneNumber,
-            r.status,
-            r.providerStatus ?? null,
-            r.occurredAt ?? null,
-            JSON.stringify(r.raw ?? null),
-          ],
+           SELECT message_id, phone_number, status, provider_status, occurred_at, COALESCE(raw, 'null')
+           FROM jsonb_to_recordset($1::jsonb) AS x(ord int, message_id text,
+             phone_number text, status text, provider_status text, occurred_at timestamptz, raw jsonb)
+           ORDER BY ord`,
+          [JSON.stringify(orphans)],
         );
         // Bounded: beyond the limit the oldest orphans go (a receipt for a message never
         // recorded here, e.g. sent by another app on the same account, is noise).
@@ -552,10 +677,12 @@ export class Store {
              SELECT id FROM orphan_receipts ORDER BY id DESC OFFSET $1 LIMIT 1)`,
           [this.maxOrphanReceipts],
         );
-        return { orphan: true as const };
       }
-      const { applied, note } = await this.applyStatus(tx, r.messageId, r);
-      return { message: await this.requireMessage(tx, r.messageId), applied, note };
+      return decided.map((d) =>
+        d === null
+          ? { orphan: true as const }
+          : { message: toMessage(current.get(d.id) as Row), applied: d.applied, note: d.note },
+      );
     });
   }
 
@@ -563,30 +690,13 @@ export class Store {
     tx: Sql,
     messageId: string,
     s: StatusUpdate,
-  ): Promise<{ applied: boolean; note: string | null }> {
-    const current = (
-      await tx.query<Row>(
-        'SELECT status, status_at, to_number FROM messages WHERE message_id = $1',
-        [messageId],
-      )
-    ).rows[0] as Row;
-    let note: string | null = null;
-    if (
-      s.phoneNumber !== undefined &&
-      digits(s.phoneNumber) !== digits(String(current.to_number))
-    ) {
-      note = `receipt names ${s.phoneNumber}, not the recipient: not applied`;
-    } else if (
-      !movesForward(
-        {
-          status: String(current.status),
-          statusAt: current.status_at instanceof Date ? current.status_at : null,
-        },
-        s,
-      )
-    ) {
-      note = `late receipt (message already ${String(current.status)}): not applied`;
-    }
+    row?: Row,
+  ): Promise<{ applied: boolean; note: string | null; message: StoredMessage }> {
+    const current =
+      row ??
+      ((await tx.query<Row>('SELECT * FROM messages WHERE message_id = $1', [messageId]))
+        .rows[0] as Row);
+    const note = receiptNote(current, s);
     const applied = note === null;
     await tx.query(
       `INSERT INTO message_status_history (message_id, status, provider_status, occurred_at, received_at, applied, note)
@@ -601,14 +711,13 @@ export class Store {
         note,
       ],
     );
-    if (applied) {
-      await tx.query(
-        `UPDATE messages SET status = $2, provider_status = $3, status_at = COALESCE($4, status_at),
-           updated_at = now() WHERE message_id = $1`,
-        [messageId, s.status, s.providerStatus ?? null, s.occurredAt ?? null],
-      );
-    }
-    return { applied, note };
+    if (!applied) return { applied, note, message: toMessage(current) };
+    const updated = await tx.query<Row>(
+      `UPDATE messages SET status = $2, provider_status = $3, status_at = COALESCE($4, status_at),
+         updated_at = now() WHERE message_id = $1 RETURNING *`,
+      [messageId, s.status, s.providerStatus ?? null, s.occurredAt ?? null],
+    );
+    return { applied, note, message: toMessage(updated.rows[0] as Row) };
   }
 
   private async requireMessage(tx: Sql, messageId: string): Promise<StoredMessage> {

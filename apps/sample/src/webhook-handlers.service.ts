@@ -1,9 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { OnDeliveryReceipt, OnInboundMessage, OnOptOut } from '@smspartner-kit/nestjs';
 import type { DeliveryReceipt, InboundMessage, OptOut } from '@smspartner-kit/webhooks';
+import { Batcher } from './batcher.js';
 import { EventsService } from './events.service.js';
 import type { InFlight } from './in-flight.js';
-import type { Store } from './store.js';
+import type { NewReceipt, ReceiptOutcome, Store } from './store.js';
 import { IN_FLIGHT, STORE } from './tokens.js';
 
 function text(value: unknown): string | undefined {
@@ -14,6 +15,10 @@ function text(value: unknown): string | undefined {
 @Injectable()
 export class WebhookHandlersService {
   private readonly logger = new Logger('Webhooks');
+  /** Receipts of a burst share transactions: each is durable before its callback is answered. */
+  private readonly receipts = new Batcher<NewReceipt, ReceiptOutcome>((batch) =>
+    this.store.recordReceipts(batch),
+  );
 
   constructor(
     @Inject(STORE) private readonly store: Store,
@@ -29,7 +34,7 @@ export class WebhookHandlersService {
   }
 
   private async applyReceipt(receipt: DeliveryReceipt): Promise<void> {
-    const outcome = await this.store.recordReceipt({
+    const outcome = await this.receipts.add({
       messageId: receipt.messageId,
       phoneNumber: receipt.phoneNumber,
       status: receipt.status,

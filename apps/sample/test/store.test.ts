@@ -28,9 +28,14 @@ const answer = (messageId: string): SendAnswer => ({
 });
 
 /** Records a send the way the app does: intent first, then the provider's answer. */
+async function openIntent(i: ReturnType<typeof intent>) {
+  const opened = await store.openIntent(i);
+  if (!('intent' in opened)) throw new Error(`not opened: ${JSON.stringify(opened)}`);
+  return opened.intent;
+}
+
 async function recordSent(messageId: string, to = '33612345678', text = 'hello') {
-  const open = await store.openIntent(intent(to, text));
-  if (!open) throw new Error('tag taken');
+  const open = await openIntent(intent(to, text));
   return { intent: open, outcome: await store.settleSent(open.id, answer(messageId)) };
 }
 
@@ -44,6 +49,26 @@ const receipt = (
   status,
   raw: {},
   ...extra,
+});
+
+it('records receipts of a batch in one transaction, in order, orphans included', async () => {
+  await recordSent('15');
+  const outcomes = await store.recordReceipts([
+    receipt('15', 'waiting'),
+    receipt('not-yet-15', 'waiting'),
+    receipt('15', 'delivered'),
+  ]);
+  // Each outcome shows the message as the batch left it.
+  expect(outcomes).toMatchObject([
+    { applied: true, message: { status: 'delivered' } },
+    { orphan: true },
+    { applied: true, message: { status: 'delivered' } },
+  ]);
+  expect((await store.getMessage('15'))?.history.map((h) => h.status)).toEqual([
+    'sent',
+    'waiting',
+    'delivered',
+  ]);
 });
 
 it('records a message, then its receipts in order', async () => {
@@ -170,24 +195,24 @@ it('refuses a receipt whose number is not the recipient (recorded, flagged, not 
 });
 
 it('keeps an orphan receipt, attaches it when the message appears, and keeps a bounded number', async () => {
+  const before = await store.countOrphanReceipts();
   const outcome = await store.recordReceipt(receipt('20', 'not_delivered'));
   expect(outcome).toEqual({ orphan: true });
   expect(await store.getMessage('20')).toBeUndefined();
-  expect(await store.countOrphanReceipts()).toBe(1);
+  expect(await store.countOrphanReceipts()).toBe(before + 1);
   const { outcome: inserted } = await recordSent('20');
   expect(inserted).toMatchObject({ message: { status: 'not_delivered' } });
   expect((await store.getMessage('20'))?.history.map((h) => h.status)).toEqual([
     'sent',
     'not_delivered',
   ]);
-  expect(await store.countOrphanReceipts()).toBe(0);
+  expect(await store.countOrphanReceipts()).toBe(before);
   for (let i = 0; i < 8; i++) await store.recordReceipt(receipt(`orphan-${i}`, 'waiting'));
   expect(await store.countOrphanReceipts()).toBe(5);
 });
 
 it('marks sends a previous run left open as unknown, and settles them at most once', async () => {
-  const open = await store.openIntent(intent());
-  if (!open) throw new Error('tag taken');
+  const open = await openIntent(intent());
   expect(await store.listUnresolvedSends()).toEqual([]);
   expect((await store.listUnresolvedSends({ inFlight: true })).map((i) => i.id)).toContain(open.id);
   expect(await store.markInterruptedSends()).toBe(1);
@@ -203,7 +228,9 @@ it('marks sends a previous run left open as unknown, and settles them at most on
   });
   await store.settleUnknown(open.id, 'late');
   expect(await store.getIntent(open.id)).toMatchObject({ state: 'sent' });
-  expect(await store.openIntent({ ...intent(), providerTag: open.providerTag })).toBeUndefined();
+  expect(await store.openIntent({ ...intent(), providerTag: open.providerTag })).toEqual({
+    tagTaken: true,
+  });
 });
 
 it('stores a reply once, one opt-out per number, and pages opt-outs', async () => {
@@ -224,6 +251,9 @@ it('stores a reply once, one opt-out per number, and pages opt-outs', async () =
   expect((await store.listOptOuts()).optOuts).toHaveLength(1);
   expect((await store.findOptOut('33612345678'))?.keyword).toBe('ARRET');
   expect(await store.findOptOut('33600000000')).toBeUndefined();
+  expect(await store.openIntent(intent('33612345678'))).toMatchObject({
+    optedOut: { keyword: 'ARRET' },
+  });
 
   const same = new Date('2026-03-01T00:00:00Z');
   for (let i = 0; i < 7; i++) {
@@ -250,7 +280,7 @@ it('stores a reply once, one opt-out per number, and pages opt-outs', async () =
 
 it('treats SQL-looking text as data', async () => {
   const text = "'); DROP TABLE messages; --";
-  await recordSent('40', '33612345678', text);
+  await recordSent('40', '33612345679', text);
   expect((await store.getMessage('40'))?.text).toBe(text);
   expect((await store.listMessages()).length).toBeGreaterThanOrEqual(3);
 });
