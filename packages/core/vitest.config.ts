@@ -1,3 +1,6 @@
 import { testConfig } from '../../vitest.base.js';
 
-export default testConfig();
+export default testConfig({
+  // fast-check: replayable failure reports, bounded property time (see the file).
+  test: { setupFiles: ['./test/fast-check-setup.ts'] },
+});

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import {
   SmsPartnerApiError,
   SmsPartnerConfigError,
@@ -8,20 +8,25 @@ import {
   SmsPartnerProtocolError,
   SmsPartnerValidationError,
 } from './errors.js';
-import { MAX_RESPONSE_BYTES, parseSendResponse, type SendResult } from './parse.js';
+import { lazySchema } from './lazy-schema.js';
+import { MAX_RESPONSE_BYTES, parseSendResponse, RATE_LIMITED, type SendResult } from './parse.js';
 import { phoneNumberSchema } from './phone.js';
 import { registerSecret } from './redact.js';
 import { checkApiKey, joinUrl, sendRequestFromValid, validateSendParams } from './request.js';
 import {
   type CancelResult,
   type Credits,
+  type LookupResult,
   type MessageStatus,
   parseCancelResponse,
   parseCreditsResponse,
+  parseLookupResponse,
   parseMessageStatusResponse,
+  parseStatusesByTagResponse,
   parseStopAddResponse,
   parseStopListResponse,
   type StopListEntry,
+  type TagStatus,
 } from './responses.js';
 import {
   clientOptionsSchema,
@@ -29,8 +34,10 @@ import {
   parseConfigOptions,
   type SendParams,
   type SmsPartnerClientOptions,
+  tagSchema,
   toFieldIssues,
 } from './schemas.js';
+import { loadXmlSupport } from './xml.js';
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -43,6 +50,21 @@ const NEVER_SENT_CODES = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
 ]);
 const USER_AGENT = 'smspartner-kit-core';
+/**
+ * Ports every standard `fetch` refuses to connect to (the Fetch standard's "bad port" list): a
+ * base URL on one of them can never work, so it is a configuration error, found at construction.
+ */
+const BAD_PORTS = new Set([
+  0, 1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95, 101, 102,
+  103, 104, 109, 110, 111, 113, 115, 117, 119, 123, 135, 137, 139, 143, 161, 179, 389, 427, 465,
+  512, 513, 514, 515, 526, 530, 531, 532, 540, 548, 554, 556, 563, 587, 601, 636, 989, 990, 993,
+  995, 1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668,
+  6669, 6679, 6697, 10080,
+]);
+/** The provider's limit of numbers per `/lookup` request. */
+const LOOKUP_BATCH = 500;
+/** Pages of `/bulk-status-by-tag` followed at most: a provider that never stops paging is an error, not a hang. */
+const MAX_TAG_PAGES = 10_000;
 
 type Env = Record<string, string | undefined>;
 const env = (): Env => (globalThis as { process?: { env?: Env } }).process?.env ?? {};
@@ -68,18 +90,32 @@ interface Answer {
   text: string;
 }
 
-const idSchema = z.union([
-  z.number().int().nonnegative(),
-  z
-    .string()
-    .trim()
-    .min(1, 'id must not be empty')
-    .max(100)
-    .regex(/^[\w.:-]+$/, 'id may contain only letters, digits, _ . : -'),
-]);
+const idSchema = lazySchema(() =>
+  z.union(
+    [
+      z
+        .number()
+        .check(
+          z.refine((n) => Number.isSafeInteger(n) && n >= 0, 'must be a whole number, 0 or more'),
+        ),
+      z
+        .string()
+        .check(
+          z.trim(),
+          z.minLength(1, 'must not be empty'),
+          z.maxLength(100, 'must be at most 100 characters'),
+          z.regex(/^[\w.:-]+$/, 'may contain only letters, digits, _ . : -'),
+        ),
+    ],
+    {
+      error: (issue) =>
+        issue.input === undefined ? 'is required' : 'must be a number or a non-empty string',
+    },
+  ),
+);
 
 function validate<T>(
-  schema: z.ZodType<T, unknown>,
+  schema: z.ZodMiniType<T, unknown>,
   value: unknown,
   field: string,
   context: string,
@@ -123,6 +159,24 @@ function describeFailure(error: unknown, timeoutMs: number): string {
     current = (current as { cause?: unknown }).cause;
   }
   return error instanceof Error ? error.message : 'network error';
+}
+
+/** undici's refusal of a blocked port: `TypeError('fetch failed', { cause: Error('bad port') })`. */
+function isBadPort(error: unknown): boolean {
+  const cause = (error as { cause?: unknown } | null)?.cause;
+  return cause instanceof Error && cause.message === 'bad port';
+}
+
+/** Where a redirect points, without its query string (which may echo the key). */
+function redirectTarget(response: Response, from: URL): string {
+  const location = response.headers.get('location');
+  if (location === null) return 'an undisclosed address';
+  try {
+    const target = new URL(location, from);
+    return `${target.origin}${target.pathname}`;
+  } catch {
+    return 'an unreadable address';
+  }
 }
 
 /** `Retry-After` as milliseconds: delta-seconds or an HTTP date. */
@@ -208,6 +262,14 @@ export class SmsPartnerClient {
         'Invalid environment',
       );
     }
+    const port = new URL(baseUrl).port;
+    if (port !== '' && BAD_PORTS.has(Number(port))) {
+      const field = o.baseUrl === undefined ? 'SMSPARTNER_BASE_URL' : 'baseUrl';
+      throw new SmsPartnerConfigError(
+        `Invalid ${field}: port ${port} is one that fetch refuses to connect to (the Fetch standard's "bad ports"); use another port`,
+        [{ field, message: `port ${port} is blocked by fetch` }],
+      );
+    }
     this.#baseUrl = baseUrl;
     this.#timeoutMs = o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#format = o.format ?? 'json';
@@ -283,7 +345,7 @@ export class SmsPartnerClient {
           issue.field === 'from'
             ? {
                 field: 'from',
-                message: 'from is required: pass it to send() or set `from` in the client options',
+                message: 'is required: pass it to send() or set `from` in the client options',
               }
             : issue,
         );
@@ -324,7 +386,7 @@ export class SmsPartnerClient {
       if (error instanceof SmsPartnerProtocolError && answer.status === 429) {
         throw new SmsPartnerApiError({
           code: 429,
-          meaning: 'rate limited (HTTP 429)',
+          meaning: RATE_LIMITED,
           httpStatus: 429,
           raw: error.snippet,
         });
@@ -377,6 +439,93 @@ export class SmsPartnerClient {
       mode: 'write',
     });
     return this.#parse(answer, parseCancelResponse);
+  }
+
+  /**
+   * `GET /bulk-status-by-tag`: the status of every SMS sent under `tag`, following the pages
+   * (`page=1, 2, …`; the parameter name and whether `total` counts entries or pages are
+   * UNCONFIRMED, so it stops at whichever comes first, or at an empty page). A provider that
+   * repeats a page, answers another page than the one asked, or pages more than 10,000 times
+   * gets an SmsPartnerProtocolError instead of a loop or duplicated entries. The way to find
+   * what a send with an unknown outcome produced.
+   */
+  async getStatusesByTag(tag: string): Promise<TagStatus[]> {
+    const valid = validate(tagSchema, tag, 'tag', 'Invalid getStatusesByTag argument');
+    const statuses: TagStatus[] = [];
+    let previous = '';
+    for (let page = 1; page <= MAX_TAG_PAGES; page++) {
+      const answer = await this.#call({
+        label: 'getStatusesByTag',
+        method: 'GET',
+        path: '/bulk-status-by-tag',
+        query: { tag: valid, page: String(page) },
+        mode: 'read',
+      });
+      const {
+        statuses: found,
+        currentPage,
+        total,
+      } = this.#parse(answer, parseStatusesByTagResponse);
+      if (currentPage !== undefined && currentPage !== page) {
+        // Past the last page, a provider may answer that page again: fine once all is read.
+        if (total !== undefined && statuses.length >= total) return statuses;
+        throw new SmsPartnerProtocolError(
+          `getStatusesByTag asked for page ${page} and SMS Partner answered page ${currentPage}`,
+          { httpStatus: answer.status },
+        );
+      }
+      if (found.length === 0) return statuses;
+      const signature = JSON.stringify(found.map((s) => s.raw));
+      if (signature === previous) {
+        throw new SmsPartnerProtocolError(
+          `getStatusesByTag: SMS Partner answered page ${page} with the same entries as page ${page - 1}`,
+          { httpStatus: answer.status },
+        );
+      }
+      previous = signature;
+      statuses.push(...found);
+      if (total === undefined) {
+        if (currentPage === undefined) return statuses; // no paging information: one page
+      } else if (currentPage === undefined ? statuses.length >= total : currentPage >= total) {
+        // currentPage ≥ total ends both readings of total: every page so far had an entry.
+        return statuses;
+      }
+    }
+    throw new SmsPartnerProtocolError(
+      `getStatusesByTag: SMS Partner was still paging after ${MAX_TAG_PAGES} pages`,
+    );
+  }
+
+  /**
+   * `POST /lookup` (free): the provider's reading of each number (valid, type, country, formats),
+   * in the order given. Numbers are validated and normalised first (a bad one is a
+   * SmsPartnerValidationError naming `numbers.<index>`, nothing sent) and sent 500 per request.
+   */
+  async lookup(numbers: string[]): Promise<LookupResult[]> {
+    const valid = validate(
+      z.array(phoneNumberSchema, { error: 'must be a list of phone numbers' }),
+      numbers,
+      'numbers',
+      'Invalid lookup argument',
+    );
+    const results: LookupResult[] = [];
+    for (let start = 0; start < valid.length; start += LOOKUP_BATCH) {
+      const chunk = valid.slice(start, start + LOOKUP_BATCH);
+      const answer = await this.#call({
+        label: 'lookup',
+        method: 'POST',
+        path: '/lookup',
+        // The provider documents a comma-separated string of numbers in international form.
+        json: {
+          apiKey: this.#apiKey,
+          phoneNumbers: chunk.map((n) => `+${n}`).join(','),
+          _format: 'json',
+        },
+        mode: 'read', // free and changes nothing: safe to retry
+      });
+      results.push(...this.#parse(answer, parseLookupResponse));
+    }
+    return results;
   }
 
   async #stopListList(): Promise<StopListEntry[]> {
@@ -445,9 +594,16 @@ export class SmsPartnerClient {
           headers,
           body: call.json ? JSON.stringify(call.json) : undefined,
           signal: AbortSignal.timeout(this.#timeoutMs),
-          redirect: call.mode === 'write' ? 'error' : 'follow',
+          // Never followed: the key (query or body) would go wherever the server points.
+          redirect: 'manual',
         });
       } catch (error) {
+        if (isBadPort(error)) {
+          throw new SmsPartnerConfigError(
+            `SMS Partner ${call.label}: fetch refuses the port of baseUrl ("bad port"); nothing was sent`,
+            [{ field: 'baseUrl', message: 'port is blocked by fetch' }],
+          );
+        }
         const code = connectCode(error);
         if (code !== undefined) {
           if (!last) {
@@ -471,6 +627,13 @@ export class SmsPartnerClient {
         );
       }
 
+      if ((response.status >= 300 && response.status < 400) || response.type === 'opaqueredirect') {
+        await response.body?.cancel().catch(() => undefined);
+        throw new SmsPartnerProtocolError(
+          `SMS Partner ${call.label} answered with a redirect to ${redirectTarget(response, url)}; redirects are not followed (the API key would go with them): point baseUrl at the final address`,
+          { httpStatus: response.status },
+        );
+      }
       const retryable = call.mode === 'read' && (response.status === 429 || response.status >= 500);
       if (retryable && !last) {
         const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
@@ -481,7 +644,10 @@ export class SmsPartnerClient {
         }
       }
       try {
-        return { status: response.status, text: await readLimited(response) };
+        const text = await readLimited(response);
+        // The synchronous parsers need the XML reader loaded before they meet an XML answer.
+        if (/^\uFEFF?\s*</.test(text)) await loadXmlSupport();
+        return { status: response.status, text };
       } catch (error) {
         if (call.mode === 'write')
           throw this.#unknownOutcome(call, describeFailure(error, this.#timeoutMs), error);

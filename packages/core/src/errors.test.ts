@@ -66,6 +66,19 @@ describe('error hierarchy', () => {
     expect(new SmsPartnerApiError({ code: 12345 }).meaning).toBe('unknown SMS Partner error code');
   });
 
+  it('ApiError text says a provider message once when it is worded as the meaning', () => {
+    const same = new SmsPartnerApiError({
+      code: 14,
+      providerMessage: 'Number is on the STOP list.',
+    });
+    expect(same.message).toBe('SMS Partner error 14 (number is on the STOP list)');
+    expect(same.providerMessage).toBe('Number is on the STOP list.');
+    const other = new SmsPartnerApiError({ code: 14, providerMessage: 'Numéro en liste STOP' });
+    expect(other.message).toBe(
+      'SMS Partner error 14 (number is on the STOP list): "Numéro en liste STOP"',
+    );
+  });
+
   it('ValidationError message names every bad field', () => {
     const error = new SmsPartnerValidationError([
       { field: 'to', message: 'is required' },

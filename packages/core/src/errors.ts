@@ -3,6 +3,12 @@ import { redact, redactDeep } from './redact.js';
 
 export { PROVIDER_ERROR_MEANINGS } from './meanings.js';
 
+const fold = (text: string) =>
+  text
+    .trim()
+    .replace(/[.!\s]+$/, '')
+    .toLowerCase();
+
 export interface FieldIssue {
   field: string;
   message: string;
@@ -84,8 +90,11 @@ export class SmsPartnerApiError extends SmsPartnerError {
       field: f.field,
       message: redact(f.message),
     }));
+    // The sandbox (and sometimes the provider) words its message as our meaning: say it once.
+    const sameAsMeaning =
+      init.providerMessage !== undefined && fold(init.providerMessage) === fold(meaning);
     const details = [
-      init.providerMessage ? `"${init.providerMessage}"` : '',
+      init.providerMessage && !sameAsMeaning ? `"${init.providerMessage}"` : '',
       fieldErrors.map((f) => `${f.field}: ${f.message}`).join('; '),
     ].filter(Boolean);
     super(

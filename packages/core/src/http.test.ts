@@ -3,15 +3,46 @@ import {
   SmsPartnerApiError,
   SmsPartnerConfigError,
   SmsPartnerConnectionError,
+  SmsPartnerError,
   SmsPartnerOutcomeUnknownError,
   SmsPartnerProtocolError,
   SmsPartnerValidationError,
 } from './errors.js';
 import { errorToHttp } from './http.js';
 
+/** Stands for a sibling package's input error (webhooks' WebhookPayloadError) that core does not know. */
+class PayloadError extends SmsPartnerError {
+  readonly issues: { field: string; message: string }[];
+  constructor(issues: { field: string; message: string }[]) {
+    super(`Invalid callback: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`);
+    this.name = 'PayloadError';
+    this.issues = issues;
+  }
+}
+
 describe('errorToHttp', () => {
+  it('any SmsPartnerError subclass with field issues → 400 with the fields (no class known to core)', () => {
+    const issues = [{ field: 'status', message: 'is required' }];
+    expect(errorToHttp(new PayloadError(issues))).toEqual({
+      status: 400,
+      body: { error: 'validation_error', message: 'Invalid callback: status: is required', issues },
+    });
+    // Not ours, or a programming error (config): left to the framework.
+    expect(errorToHttp(Object.assign(new Error('x'), { issues }))).toBeUndefined();
+    expect(errorToHttp(new SmsPartnerConfigError('bad options', issues))).toBeUndefined();
+    const odd = Object.assign(new SmsPartnerError('odd'), { issues: ['not a field issue'] });
+    expect(errorToHttp(odd)).toBeUndefined();
+  });
+
+  it('provider code 13 (no price for this number) is a refusal: 422, not 502', () => {
+    expect(errorToHttp(new SmsPartnerApiError({ code: 13, httpStatus: 200 }))).toMatchObject({
+      status: 422,
+      body: { error: 'provider_refused', code: 13 },
+    });
+  });
+
   it('validation → 400 with issues', () => {
-    const issues = [{ field: 'to', message: 'to is required' }];
+    const issues = [{ field: 'to', message: 'is required' }];
     const mapped = errorToHttp(new SmsPartnerValidationError(issues));
     expect(mapped?.status).toBe(400);
     expect(mapped?.body).toMatchObject({ error: 'validation_error', issues });
@@ -29,7 +60,7 @@ describe('errorToHttp', () => {
     expect(errorToHttp(new SmsPartnerApiError({ code: 0, httpStatus: 429 }))?.status).toBe(429);
   });
 
-  it.each([2, 9, 14, 42, 43, 44, 45, 46, 47, 48, 49, 50, 52, 55])(
+  it.each([2, 9, 13, 14, 42, 43, 44, 45, 46, 47, 48, 49, 50, 52, 55])(
     'refusal code %i → 422',
     (code) => {
       const mapped = errorToHttp(new SmsPartnerApiError({ code, httpStatus: 200 }));
@@ -39,7 +70,7 @@ describe('errorToHttp', () => {
     },
   );
 
-  it.each([1, 10, 13, 20, 30, 40, 90, 96, 500, 992])('other provider code %i → 502', (code) => {
+  it.each([1, 10, 20, 30, 40, 90, 96, 500, 992])('other provider code %i → 502', (code) => {
     expect(errorToHttp(new SmsPartnerApiError({ code, httpStatus: 200 }))?.status).toBe(502);
   });
 

@@ -1,7 +1,9 @@
 import {
   type FieldIssue,
   SmsPartnerApiError,
+  SmsPartnerConfigError,
   SmsPartnerConnectionError,
+  SmsPartnerError,
   SmsPartnerOutcomeUnknownError,
   SmsPartnerProtocolError,
   SmsPartnerValidationError,
@@ -17,11 +19,28 @@ export interface ErrorHttpBody {
 }
 
 /** Provider codes that mean "the request was understood and refused" → 422. */
-const REFUSED_CODES = new Set([2, 9, 14, 42, 43, 44, 45, 46, 47, 48, 49, 50, 52, 55]);
+const REFUSED_CODES = new Set([2, 9, 13, 14, 42, 43, 44, 45, 46, 47, 48, 49, 50, 52, 55]);
+
+/** Our errors that carry field issues about input (the webhooks' payload error…), config aside. */
+function inputIssues(error: unknown): FieldIssue[] | undefined {
+  if (!(error instanceof SmsPartnerError) || error instanceof SmsPartnerConfigError) return;
+  const issues = (error as { issues?: unknown }).issues;
+  if (!Array.isArray(issues)) return;
+  return issues.every(
+    (issue) =>
+      issue !== null &&
+      typeof issue === 'object' &&
+      typeof (issue as FieldIssue).field === 'string' &&
+      typeof (issue as FieldIssue).message === 'string',
+  )
+    ? (issues as FieldIssue[])
+    : undefined;
+}
 
 /**
  * The one error → HTTP mapping, shared by the Express error handler and the Nest exception filter.
- * Returns undefined for errors that are not ours to map (the framework's default applies).
+ * Returns undefined for errors that are not ours to map, and for SmsPartnerConfigError (a
+ * programming error: the framework's default applies).
  */
 export function errorToHttp(error: unknown): { status: number; body: ErrorHttpBody } | undefined {
   if (error instanceof SmsPartnerValidationError) {
@@ -53,6 +72,15 @@ export function errorToHttp(error: unknown): { status: number; body: ErrorHttpBo
   }
   if (error instanceof SmsPartnerProtocolError) {
     return { status: 502, body: { error: 'provider_protocol_error', message: error.message } };
+  }
+  // Any other error of the kit about bad input (e.g. the webhooks package's WebhookPayloadError),
+  // without core knowing its class: 400 with the field list.
+  const issues = inputIssues(error);
+  if (issues) {
+    return {
+      status: 400,
+      body: { error: 'validation_error', message: (error as Error).message, issues },
+    };
   }
   return undefined;
 }

@@ -1,5 +1,10 @@
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import type { XMLParser } from 'fast-xml-parser';
 import { type FieldIssue, SmsPartnerApiError, SmsPartnerProtocolError } from './errors.js';
+import { PROVIDER_ERROR_MEANINGS } from './meanings.js';
+import { xmlModule } from './xml.js';
+
+/** Meaning of an HTTP 429 that carries no provider code. */
+export const RATE_LIMITED = 'rate limited (HTTP 429): too many requests, retry later';
 
 /** Largest answer we read: SMS Partner's answers are a few hundred bytes. */
 export const MAX_RESPONSE_BYTES = 1_048_576;
@@ -75,10 +80,11 @@ function recordFromXml(body: string, endpoint: Endpoint, status?: number): Recor
   if (/<!DOCTYPE|<!ENTITY/i.test(body)) {
     throw protocol('XML answer with a DTD refused (entities are never expanded)', body, status);
   }
+  const { XMLParser, XMLValidator } = xmlModule(); // loaded on first use: most users never see XML
   if (XMLValidator.validate(body) !== true) throw protocol('Malformed XML answer', body, status);
   let parsed: unknown;
   try {
-    xmlParser ??= new XMLParser(xmlOptions); // built on first use: most users never see XML
+    xmlParser ??= new XMLParser(xmlOptions);
     parsed = xmlParser.parse(body);
   } catch (cause) {
     throw new SmsPartnerProtocolError('Malformed XML answer', { body, httpStatus: status, cause });
@@ -174,7 +180,10 @@ function fieldErrorsFrom(list: unknown): FieldIssue[] {
 }
 
 function apiErrorFrom(record: Record<string, unknown>, status?: number): SmsPartnerApiError {
-  const code = toInteger(record.code) ?? 0;
+  const providerCode = toInteger(record.code);
+  // HTTP 429 without a provider code of its own is a rate limit, not an "unknown code".
+  const rateLimited = status === 429 && !Object.hasOwn(PROVIDER_ERROR_MEANINGS, providerCode ?? -1);
+  const code = rateLimited ? 429 : (providerCode ?? 0);
   const message =
     typeof record.message === 'string'
       ? record.message
@@ -188,6 +197,7 @@ function apiErrorFrom(record: Record<string, unknown>, status?: number): SmsPart
     fieldErrors: fieldErrorsFrom(list),
     httpStatus: status ?? 0,
     raw: record,
+    ...(rateLimited ? { meaning: RATE_LIMITED } : {}),
   });
 }
 

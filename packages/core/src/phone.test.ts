@@ -25,11 +25,11 @@ describe('normalizePhoneNumber', () => {
     ['hello', 'only digits'],
     ['06 12 34', 'French'],
     ['07911 123456', 'French'],
-    ['+33 06 12 34 56 78', '9 digits after the country code'],
-    ['+3361234567', '9 digits after the country code'],
-    ['+123', '7 to 15 digits'],
+    ['+33 06 12 34 56 78', '9 digits after the French country code'],
+    ['+3361234567', '9 digits after the French country code'],
+    ['+123', 'must have 7 to 15 digits, country code included'],
     ['+1234567890123456', '7 to 15 digits'],
-    ['+0612345678', 'cannot start with 0'],
+    ['+0612345678', 'country code starting with 0'],
     ['+33 6 12 34 56 78 ext 2', 'only digits'],
   ])('rejects %j (%s)', (input, reason) => {
     let caught: unknown;
@@ -42,6 +42,11 @@ describe('normalizePhoneNumber', () => {
     const error = caught as SmsPartnerValidationError;
     expect(error.issues[0]?.field).toBe('phoneNumber');
     expect(error.message).toContain(reason);
+    // One sentence, the field named once (by `field`), never "to: to …" or "phone number an …".
+    const message = error.issues[0]?.message ?? '';
+    expect(message).toMatch(/^phone number (must|may|is) /);
+    expect(message).not.toMatch(/phoneNumber/);
+    expect(error.message).toBe(`Invalid phone number: phoneNumber: ${message}`);
   });
 
   it('rejects non-strings with a typed error', () => {

@@ -1,5 +1,12 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { SmsPartnerValidationError } from './errors.js';
+import { lazySchema } from './lazy-schema.js';
+
+/** Already international digits, the form callbacks carry: nothing to strip or reinterpret. */
+const INTERNATIONAL_DIGITS = /^[1-9]\d{6,14}$/;
+const FRENCH_INTERNATIONAL = /^33[1-9]\d{8}$/;
+const FRENCH_RULE =
+  'must have 9 digits after the French country code 33 (+33 6 12 34 56 78), the first not 0';
 
 /**
  * Shape rules, not a numbering plan (libphonenumber-js alone would blow core's 15 kB budget):
@@ -11,11 +18,8 @@ import { SmsPartnerValidationError } from './errors.js';
  * - French numbers (`33…`) must have exactly 9 digits after `33`, the first not 0.
  * Output: international digits without `+`, the form SMS Partner samples send.
  */
-/** Already international digits, the form callbacks carry: nothing to strip or reinterpret. */
-const INTERNATIONAL_DIGITS = /^[1-9]\d{6,14}$/;
-const FRENCH_INTERNATIONAL = /^33[1-9]\d{8}$/;
-const FRENCH_RULE = 'a French number (+33) has 9 digits after the country code, the first not 0';
-
+// Each rule reads as the end of one sentence whose subject is "phone number": the field is named
+// by the issue's `field`, never again in its message.
 function reason(input: unknown): string | { ok: string } {
   if (typeof input !== 'string') return 'must be a string';
   if (INTERNATIONAL_DIGITS.test(input)) {
@@ -35,13 +39,13 @@ function reason(input: unknown): string | { ok: string } {
   else if (compact.startsWith('00')) digits = compact.slice(2);
   else if (compact.startsWith('0')) {
     if (!/^0[1-9]\d{8}$/.test(compact)) {
-      return 'a national number is read as French (0 followed by 9 digits); write other countries in international form (+44…)';
+      return 'must be 0 followed by 9 digits when written without a country code (read as French); write other countries in international form (+44…)';
     }
     digits = `33${compact.slice(1)}`;
   } else digits = compact;
-  if (digits.startsWith('0')) return 'country code cannot start with 0';
+  if (digits.startsWith('0')) return 'must not have a country code starting with 0';
   if (digits.length < 7 || digits.length > 15) {
-    return 'an international number has 7 to 15 digits including the country code';
+    return 'must have 7 to 15 digits, country code included';
   }
   if (digits.startsWith('33') && !FRENCH_INTERNATIONAL.test(digits)) return FRENCH_RULE;
   return { ok: digits };
@@ -52,7 +56,7 @@ export function normalizePhoneNumber(input: string, field = 'to'): string {
   const result = reason(input);
   if (typeof result === 'string') {
     throw new SmsPartnerValidationError(
-      [{ field, message: `${field} ${result}` }],
+      [{ field, message: `phone number ${result}` }],
       'Invalid phone number',
     );
   }
@@ -66,11 +70,18 @@ export function tryNormalizePhoneNumber(input: unknown): string | undefined {
 }
 
 /** zod schema: validates with the rules above and outputs the normalised form. */
-export const phoneNumberSchema: z.ZodType<string, string> = z.string().transform((value, ctx) => {
-  const result = reason(value);
-  if (typeof result === 'string') {
-    ctx.addIssue({ code: 'custom', message: `phone number ${result}` });
-    return z.NEVER;
-  }
-  return result.ok;
-});
+export const phoneNumberSchema: z.ZodMiniType<string, string> = lazySchema(() =>
+  z.pipe(
+    z.string({
+      error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string'),
+    }),
+    z.transform((value: string, ctx) => {
+      const result = reason(value);
+      if (typeof result === 'string') {
+        ctx.issues.push({ code: 'custom', message: `phone number ${result}`, input: value });
+        return z.NEVER;
+      }
+      return result.ok;
+    }),
+  ),
+);

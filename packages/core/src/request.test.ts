@@ -113,6 +113,12 @@ describe('buildSendRequest', () => {
     [{ tag: 'a'.repeat(21) }, 'tag', 'at most 20'],
     [{ tag: 'has space' }, 'tag', 'spaces'],
     [{ tag: 'Upper' }, 'tag', 'lowercase'],
+    [{ message: 'code\u0000 123' }, 'message', 'must not contain U+0000 (NUL, at index 4)'],
+    [{ tag: 'otp\u0000' }, 'tag', 'U+0000'],
+    [{ message: 'Hi \ud83d' }, 'message', 'lone UTF-16 surrogate (U+D83D at index 3'],
+    [{ message: '\ude00 there' }, 'message', 'lone UTF-16 surrogate (U+DE00 at index 0'],
+    [{ message: 'a\ude00\ud83d' }, 'message', 'U+DE00 at index 1'],
+    [{ tag: 'x\ud83d' }, 'tag', 'lone UTF-16 surrogate'],
     [{ urlDlr: '/relative/path' }, 'urlDlr', 'absolute'],
     [{ urlResponse: 'ftp://example.test/x' }, 'urlResponse', 'http'],
     [{ urlDlr: 'javascript:alert(1)' }, 'urlDlr', 'http'],
@@ -134,6 +140,30 @@ describe('buildSendRequest', () => {
     // œ becomes "oe" on sending: 765 × 2 = 1530 chars → 10 parts; one more → 11.
     expect(() => buildSendRequest({ ...base, message: 'œ'.repeat(765) }, config)).not.toThrow();
     expect(issuesOf({ ...base, message: 'œ'.repeat(766) })[0]?.message).toContain('11 parts');
+  });
+
+  it('with isStopSms the 10-part limit counts the STOP mention the provider appends', () => {
+    // 1530 - 25 units of message + 25 of mention = 10 parts exactly.
+    const fits = 'a'.repeat(1530 - 25);
+    expect(() =>
+      buildSendRequest({ ...base, message: fits, isStopSms: true }, config),
+    ).not.toThrow();
+    const issues = issuesOf({ ...base, message: `${fits}a`, isStopSms: true });
+    expect(issues).toEqual([
+      {
+        field: 'message',
+        message: 'needs 11 parts with the STOP mention (isStopSms); the limit is 10',
+      },
+    ]);
+    expect(() => buildSendRequest({ ...base, message: `${fits}a` }, config)).not.toThrow();
+  });
+
+  it('pairs (emoji) are fine; only halves of pairs and NUL are refused', () => {
+    expect(() => buildSendRequest({ ...base, message: 'Merci 😀👍🏽' }, config)).not.toThrow();
+    expect(issuesOf({ ...base, message: 'x\u0000', tag: 'a\u0000' }).map((i) => i.field)).toEqual([
+      'message',
+      'tag',
+    ]);
   });
 
   it('a message only of characters SMS Partner removes is refused', () => {

@@ -3,7 +3,9 @@ import { SmsPartnerApiError, SmsPartnerProtocolError } from './errors.js';
 import {
   parseCancelResponse,
   parseCreditsResponse,
+  parseLookupResponse,
   parseMessageStatusResponse,
+  parseStatusesByTagResponse,
   parseStopAddResponse,
   parseStopListResponse,
 } from './responses.js';
@@ -109,6 +111,105 @@ describe('endpoint normalisers', () => {
     });
     expect(() => parseStopAddResponse('{"success":true,"code":200}')).toThrow(
       SmsPartnerProtocolError,
+    );
+  });
+});
+
+describe('bulk-status-by-tag and lookup parsers', () => {
+  it('one page of statuses by tag: numbers normalised, statut/status, ids and dates, paging', () => {
+    const page = parseStatusesByTagResponse(
+      JSON.stringify({
+        success: true,
+        code: 200,
+        currentPage: 2,
+        total: '7',
+        StatutResponse_List: [
+          { phoneNumber: '+33612345678', messageId: 307, status: 'Delivered', date: '1517934416' },
+          { number: '+33699999999', statut: 'ko', stopSMS: false },
+          { phoneNumber: '+33600000001', status: 'Waiting', date: '2026-03-10 09:51:46' },
+        ],
+      }),
+    );
+    expect(page.currentPage).toBe(2);
+    expect(page.total).toBe(7);
+    expect(page.statuses).toHaveLength(3);
+    expect(page.statuses[0]).toMatchObject({
+      phoneNumber: '33612345678',
+      messageId: '307',
+      status: 'delivered',
+      providerStatus: 'Delivered',
+      date: new Date(1517934416 * 1000),
+    });
+    expect(page.statuses[1]).toMatchObject({ phoneNumber: '33699999999', status: 'failed' });
+    expect(page.statuses[1]).not.toHaveProperty('messageId');
+    expect(page.statuses[1]).not.toHaveProperty('date');
+    // Paris wall time (UTC+1 in March before the change).
+    expect(page.statuses[2]?.date?.toISOString()).toBe('2026-03-10T08:51:46.000Z');
+  });
+
+  it('no list and no paging: an empty page; a list that is not one is a protocol error', () => {
+    expect(parseStatusesByTagResponse('{"success":true,"code":200}')).toEqual({ statuses: [] });
+    expect(() =>
+      parseStatusesByTagResponse('{"success":true,"code":200,"StatutResponse_List":{}}'),
+    ).toThrow(SmsPartnerProtocolError);
+    expect(() =>
+      parseStatusesByTagResponse(
+        '{"success":true,"code":200,"StatutResponse_List":[{"status":"Delivered"}]}',
+      ),
+    ).toThrow(/without phoneNumber or status/);
+    expect(() =>
+      parseStatusesByTagResponse('{"success":false,"code":4,"message":"Message introuvable"}'),
+    ).toThrow(SmsPartnerApiError);
+  });
+
+  it('lookup: per-number validity, e164 normalised, formats kept', () => {
+    const results = parseLookupResponse(
+      JSON.stringify({
+        success: true,
+        code: 200,
+        lookup: [
+          {
+            request: '+33612345678',
+            success: true,
+            countryCode: 'France',
+            prefixCode: 33,
+            phoneNumber: '+33612345678',
+            type: 'Mobile',
+            network: '',
+            format: {
+              e164: '+33612345678',
+              international: '+33 6 12 34 56 78',
+              national: '06 12 34 56 78',
+              rfc3966: 'tel:+33-6-12-34-56-78',
+            },
+          },
+          { request: '+4412', success: false },
+        ],
+      }),
+    );
+    expect(results).toEqual([
+      {
+        request: '+33612345678',
+        valid: true,
+        phoneNumber: '33612345678',
+        countryCode: 'France',
+        prefixCode: '33',
+        type: 'Mobile',
+        format: {
+          e164: '+33612345678',
+          international: '+33 6 12 34 56 78',
+          national: '06 12 34 56 78',
+          rfc3966: 'tel:+33-6-12-34-56-78',
+        },
+        raw: expect.any(Object),
+      },
+      { request: '+4412', valid: false, raw: { request: '+4412', success: false } },
+    ]);
+    expect(() => parseLookupResponse('{"success":true,"code":200,"lookup":[{}]}')).toThrow(
+      /lookup entry without request/,
+    );
+    expect(() => parseLookupResponse('{"success":false,"code":10,"message":"x"}')).toThrow(
+      SmsPartnerApiError,
     );
   });
 });

@@ -157,3 +157,118 @@ export function parseStopAddResponse(body: string, opts: ParseOptions = {}): { s
   if (stopId === undefined) throw shapeError('no stopId', record, opts.status);
   return { stopId };
 }
+
+export interface TagStatus {
+  /** International digits without `+` when recognisable, else as sent. */
+  phoneNumber: string;
+  messageId?: string;
+  status: DeliveryStatus;
+  /** The provider's own wording (`status` or `statut`), e.g. `'Delivered'`. */
+  providerStatus: string;
+  date?: Date;
+  raw: unknown;
+}
+
+/** One page of `GET /bulk-status-by-tag`. */
+export interface TagStatusPage {
+  statuses: TagStatus[];
+  /** The page the provider says this is (1-based), when it says. */
+  currentPage?: number;
+  /** The provider's `total`, when present (its meaning, entries or pages, is UNCONFIRMED). */
+  total?: number;
+}
+
+/**
+ * `GET /bulk-status-by-tag`: one page of `StatutResponse_List` (`status` or `statut`, ids as
+ * strings, numbers normalised, dates as `Date`), with the page's `currentPage` and `total`.
+ */
+export function parseStatusesByTagResponse(
+  body: string,
+  opts: ParseOptions & { timeZone?: string } = {},
+): TagStatusPage {
+  const record = parseApiResponse(body, opts);
+  const list = record.StatutResponse_List ?? record.statutResponseList ?? [];
+  if (!Array.isArray(list)) {
+    throw shapeError('"StatutResponse_List" is not a list', record, opts.status);
+  }
+  const statuses = list.map((item): TagStatus => {
+    const entry = asRecord(item);
+    const phoneNumber = phone(entry?.phoneNumber ?? entry?.number);
+    const providerStatus = str(entry?.status ?? entry?.statut);
+    if (!entry || phoneNumber === undefined || providerStatus === undefined) {
+      throw shapeError('tag status entry without phoneNumber or status', record, opts.status);
+    }
+    const out: TagStatus = {
+      phoneNumber,
+      status: normalizeDeliveryStatus(providerStatus),
+      providerStatus,
+      raw: item,
+    };
+    const messageId = toId(entry.messageId ?? entry.message_id);
+    if (messageId !== undefined) out.messageId = messageId;
+    const date = parseProviderDate(entry.date, opts.timeZone);
+    if (date) out.date = date;
+    return out;
+  });
+  const page: TagStatusPage = { statuses };
+  const currentPage = toNumber(record.currentPage);
+  const total = toNumber(record.total);
+  if (currentPage !== undefined) page.currentPage = currentPage;
+  if (total !== undefined) page.total = total;
+  return page;
+}
+
+export interface LookupResult {
+  /** The number as the provider received it (`request`). */
+  request: string;
+  /** The provider's per-number `success`: the number is well formed for its country. */
+  valid: boolean;
+  /** International digits without `+` (from `format.e164` or `phoneNumber`), when given. */
+  phoneNumber?: string;
+  /** The provider's `countryCode` (a country name in its samples, e.g. `'France'`). */
+  countryCode?: string;
+  /** Calling code, e.g. `'33'`. */
+  prefixCode?: string;
+  /** e.g. `'Mobile'`. */
+  type?: string;
+  network?: string;
+  format?: { e164?: string; international?: string; national?: string; rfc3966?: string };
+  raw: unknown;
+}
+
+const FORMAT_KEYS = ['e164', 'international', 'national', 'rfc3966'] as const;
+
+/** `POST /lookup`: one `LookupResult` per entry of `lookup`, numbers normalised. */
+export function parseLookupResponse(body: string, opts: ParseOptions = {}): LookupResult[] {
+  const record = parseApiResponse(body, opts);
+  const list = record.lookup ?? [];
+  if (!Array.isArray(list)) throw shapeError('"lookup" is not a list', record, opts.status);
+  return list.map((item): LookupResult => {
+    const entry = asRecord(item);
+    const request = str(entry?.request);
+    if (!entry || request === undefined) {
+      throw shapeError('lookup entry without request', record, opts.status);
+    }
+    const out: LookupResult = {
+      request,
+      valid: entry.success === true || entry.success === 'true' || entry.success === 1,
+      raw: item,
+    };
+    const format = asRecord(entry.format);
+    const phoneNumber = phone(format?.e164 ?? entry.phoneNumber);
+    if (phoneNumber !== undefined && phoneNumber !== '') out.phoneNumber = phoneNumber;
+    for (const key of ['countryCode', 'prefixCode', 'type', 'network'] as const) {
+      const value = str(entry[key]);
+      if (value !== undefined && value !== '') out[key] = value;
+    }
+    if (format) {
+      const shown: NonNullable<LookupResult['format']> = {};
+      for (const key of FORMAT_KEYS) {
+        const value = str(format[key]);
+        if (value !== undefined) shown[key] = value;
+      }
+      out.format = shown;
+    }
+    return out;
+  });
+}

@@ -30,7 +30,6 @@ const STATUS_ALIASES: Record<string, DeliveryStatus> = {
   undeliv: 'not_delivered',
   undelivered: 'not_delivered',
   undeliverable: 'not_delivered',
-  ko: 'not_delivered',
   waiting: 'waiting',
   pending: 'waiting',
   enroute: 'waiting',
@@ -46,19 +45,22 @@ const STATUS_ALIASES: Record<string, DeliveryStatus> = {
   rejectd: 'rejected',
   rejected: 'rejected',
   failed: 'failed',
+  // SMS Partner's `ko`: the platform did not send the message at all (not an operator refusal).
+  ko: 'failed',
   deleted: 'failed',
   error: 'failed',
   unknown: 'unknown',
 };
 
-/**
- * `'Delivered' | 'DELIVRD' | 'delivered'` → `'delivered'`; `'Not delivered' | 'UNDELIV' | 'ko'` →
- * `'not_delivered'`; `'Waiting' | 'PENDING' | 'ENROUTE' | 'ACCEPTD' | 'accepted' | 'buffered'` →
- * `'waiting'`; Vonage's `expired | rejected | failed`; anything else → `'unknown'` (never throws).
- */
 /** Operators send a handful of distinct statuses, on every receipt: their readings are memoised (bounded). */
 const statusMemo = new Map<string, DeliveryStatus>();
 
+/**
+ * `'Delivered' | 'DELIVRD' | 'delivered'` → `'delivered'`; `'Not delivered' | 'UNDELIV'` →
+ * `'not_delivered'`; `'Waiting' | 'PENDING' | 'ENROUTE' | 'ACCEPTD' | 'accepted' | 'buffered'` →
+ * `'waiting'`; Vonage's `expired | rejected | failed`; SMS Partner's `ko` (not sent by the
+ * platform) → `'failed'`; anything else → `'unknown'` (never throws).
+ */
 export function normalizeDeliveryStatus(raw: unknown): DeliveryStatus {
   if (typeof raw !== 'string' || raw.length > 64) return 'unknown';
   let status = statusMemo.get(raw);

@@ -5,11 +5,29 @@ import { describe, expect, it } from 'vitest';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 
+/** An entry of dist and every chunk it loads (relative imports, followed), by file name. */
+function bundleFiles(entry: string): Map<string, string> {
+  const seen = new Map<string, string>();
+  const visit = (name: string) => {
+    if (seen.has(name)) return;
+    const code = readFileSync(new URL(`../dist/${name}`, import.meta.url), 'utf8');
+    seen.set(name, code);
+    for (const match of code.matchAll(
+      /(?:from\s*|require\(\s*|import\(\s*)["']\.\/([^"']+)["']/g,
+    )) {
+      visit(match[1] as string);
+    }
+  };
+  visit(entry);
+  return seen;
+}
+
 const EXPECTED = [
   // segments
   'countSegments',
   'applySmsPartnerReplacements',
   'SMS_PARTNER_MAX_PARTS',
+  'STOP_SMS_MENTION',
   // errors
   'SmsPartnerError',
   'SmsPartnerValidationError',
@@ -24,17 +42,31 @@ const EXPECTED = [
   'normalizePhoneNumber',
   'phoneNumberSchema',
   'normalizeDeliveryStatus',
-  'parseProviderDate',
-  'toProviderSchedule',
   // requests, parsers, schemas
   'buildSendRequest',
   'parseSendResponse',
   'parseApiResponse',
+  'parseStatusesByTagResponse',
+  'parseLookupResponse',
   'sendParamsSchema',
   'clientOptionsSchema',
   // client
   'SmsPartnerClient',
   'createClient',
+  'loadXmlSupport',
+];
+
+/** Sibling plumbing: in `/internal` only, never in the main entry. */
+const INTERNAL_ONLY = [
+  'PROVIDER_TIME_ZONE',
+  'foldKeyword',
+  'formatProviderDate',
+  'formatScts',
+  'parseConfigOptions',
+  'parseProviderDate',
+  'replyKeyword',
+  'toFieldIssues',
+  'toProviderSchedule',
 ];
 
 // Runs in a separate Node process so that the real package resolution (exports map) is used.
@@ -48,11 +80,29 @@ const probe = (m) => ({
   segments: m.countSegments('hello').segments,
   errorName: new m.SmsPartnerApiError({ code: 11 }).name,
   client: typeof m.createClient({ apiKey: 'dist-test-key' }).send,
+  // fast-xml-parser is loaded on first use, synchronously, from the built ESM and CJS alike.
+  xml: m.parseSendResponse('<result><entry>true</entry><entry>200</entry><entry>9</entry><entry>1</entry><entry>0.04</entry><entry>EUR</entry></result>').messageId,
 });
 const segmentsEsm = await import('@smspartner-kit/core/segments');
 const segmentsCjs = createRequire(process.cwd() + '/package.json')('@smspartner-kit/core/segments');
 const probeSegments = (m) => ({ keys: Object.keys(m).sort(), segments: m.countSegments('x'.repeat(161)).segments });
+const internalEsm = await import('@smspartner-kit/core/internal');
+const internalCjs = createRequire(process.cwd() + '/package.json')('@smspartner-kit/core/internal');
+// One copy of each module across entries: an error thrown by internal plumbing is the main
+// entry's class, in each module system.
+const sameClass = (internal, main) => {
+  try {
+    internal.parseConfigOptions(zod.z.strictObject({}), { x: 1 }, 'probe');
+  } catch (error) {
+    return error instanceof main.SmsPartnerConfigError && error instanceof main.SmsPartnerError;
+  }
+  return false;
+};
+const zod = await import('zod');
+const probeInternal = (m, main) => ({ keys: Object.keys(m).sort(), sameClass: sameClass(m, main) });
 console.log(JSON.stringify({
+  internalEsm: probeInternal(internalEsm, esm),
+  internalCjs: probeInternal(internalCjs, cjs),
   esm: probe(esm),
   cjs: probe(cjs),
   segmentsEsm: probeSegments(segmentsEsm),
@@ -71,11 +121,13 @@ describe('built package (dist) on both entry points', () => {
   it.each(['esm', 'cjs'] as const)('%s entry exports the contract and works', (kind) => {
     const probe = out[kind];
     expect(probe.keys).toEqual(expect.arrayContaining(EXPECTED));
+    for (const name of INTERNAL_ONLY) expect(probe.keys).not.toContain(name);
     expect(probe).toMatchObject({
       phone: '33612345678',
       segments: 1,
       errorName: 'SmsPartnerApiError',
       client: 'function',
+      xml: '9',
     });
   });
 
@@ -87,28 +139,59 @@ describe('built package (dist) on both entry points', () => {
     '%s: the @smspartner-kit/core/segments subpath has the calculator alone',
     (kind) => {
       expect(out[kind]).toEqual({
-        keys: ['SMS_PARTNER_MAX_PARTS', 'applySmsPartnerReplacements', 'countSegments'],
+        keys: [
+          'SMS_PARTNER_MAX_PARTS',
+          'STOP_SMS_MENTION',
+          'applySmsPartnerReplacements',
+          'countSegments',
+        ],
         segments: 2,
       });
     },
   );
 
-  it('the segments entry does not load zod or the XML parser', () => {
-    for (const file of ['dist/segments.js', 'dist/segments.cjs']) {
-      const code = readFileSync(new URL(`../${file}`, import.meta.url), 'utf8');
-      expect(code, file).not.toMatch(/["'](?:zod|fast-xml-parser)["']/);
+  it.each(['internalEsm', 'internalCjs'] as const)(
+    '%s: the /internal subpath has the sibling plumbing, sharing classes with the main entry',
+    (kind) => {
+      expect(out[kind]).toEqual({
+        keys: INTERNAL_ONLY,
+        sameClass: true,
+      });
+    },
+  );
+
+  it('the segments entry does not load zod or the XML parser (its chunks included)', () => {
+    for (const file of ['segments.js', 'segments.cjs']) {
+      for (const [name, code] of bundleFiles(file)) {
+        expect(code, name).not.toMatch(/["'](?:zod|fast-xml-parser)["']/);
+      }
     }
   });
 
+  it('the main entry loads neither zod (bundled in) nor fast-xml-parser (loaded on first XML answer)', () => {
+    for (const file of ['index.js', 'index.cjs']) {
+      for (const [name, code] of bundleFiles(file)) {
+        expect(code, name).not.toMatch(/(?:from\s*|require\(\s*)["']zod(?:\/[^"']*)?["']/);
+        expect(code, name).not.toMatch(/(?:from\s*|require\(\s*)["']fast-xml-parser["']/);
+      }
+    }
+    // At run time too (CommonJS shows what it loaded): nothing of either package after require.
+    const loaded = execFileSync(
+      process.execPath,
+      [
+        '-e',
+        "require('@smspartner-kit/core'); console.log(JSON.stringify(Object.keys(require.cache).filter((f) => /[\\\\/]node_modules[\\\\/](zod|fast-xml-parser)[\\\\/]/.test(f))))",
+      ],
+      { cwd: packageDir, encoding: 'utf8' },
+    );
+    expect(JSON.parse(loaded)).toEqual([]);
+  });
+
   it('no node: imports in the bundles (core is bundled for the browser)', () => {
-    for (const file of [
-      'dist/index.js',
-      'dist/index.cjs',
-      'dist/segments.js',
-      'dist/segments.cjs',
-    ]) {
-      const code = readFileSync(new URL(`../${file}`, import.meta.url), 'utf8');
-      expect(code, file).not.toMatch(/(?:from\s*|require\(\s*|import\(\s*)["']node:/);
+    for (const file of ['index.js', 'index.cjs', 'segments.js', 'segments.cjs']) {
+      for (const [name, code] of bundleFiles(file)) {
+        expect(code, name).not.toMatch(/(?:from\s*|require\(\s*|import\(\s*)["']node:/);
+      }
     }
   });
 });

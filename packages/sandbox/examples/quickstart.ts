@@ -38,10 +38,10 @@ export async function quickstart() {
       tag: 'otp',
       urlDlr: `${appUrl}/webhooks/smspartner/dlr`,
     });
-    // → { messageId: '1', nbSms: 1, cost: 0.038, currency: 'EUR', raw: {…} }
+    // → { messageId: '1764688000000001', nbSms: 1, cost: 0.038, currency: 'EUR', raw: {…} }
 
     const receipt = await receiptArrived;
-    // → { messageId: 1, phoneNumber: '33612345678', status: 'Delivered', date: '…', tag: 'otp' }
+    // → { messageId: 1764688000000001, phoneNumber: '33612345678', status: 'Delivered', date: '…', tag: 'otp' }
 
     const status = await client.getMessageStatus({
       messageId: sent.messageId,

@@ -19,6 +19,8 @@ Options:
       --receipt-shape S      json | form | query | vonage (default json)
       --reply-shape S        json | form | query (default json)
       --callback-retries N   retries of a failed callback (default 3)
+      --rate-limit N/s       at most N API requests per second; HTTP 429 beyond (default: none)
+      --tag-page-size N      statuses per page of bulk-status-by-tag (default 500)
   -q, --quiet                log nothing but the ready line
   -h, --help                 show this help`;
 
@@ -33,6 +35,8 @@ const FLAGS: Record<string, string> = {
   receiptShape: '--receipt-shape',
   replyShape: '--reply-shape',
   callbackRetries: '--callback-retries',
+  rateLimit: '--rate-limit',
+  tagStatusPageSize: '--tag-page-size',
 };
 
 class UsageError extends Error {}
@@ -53,6 +57,15 @@ function decimalFlag(flag: string, value: string | undefined): number | undefine
   return Number(value);
 }
 
+function rateFlag(value: string | undefined): { perSecond: number } | undefined {
+  if (value === undefined) return undefined;
+  const match = /^\s*(\d+)\s*(?:\/\s*s)?\s*$/.exec(value);
+  if (!match) {
+    throw new UsageError(`--rate-limit must be N/s, e.g. 200/s (got ${JSON.stringify(value)})`);
+  }
+  return { perSecond: Number(match[1]) };
+}
+
 function parseCli(argv: string[]): { options: SandboxOptions; quiet: boolean } | 'help' {
   let values: ReturnType<typeof parse>['values'];
   function parse() {
@@ -71,6 +84,8 @@ function parseCli(argv: string[]): { options: SandboxOptions; quiet: boolean } |
         'receipt-shape': { type: 'string' },
         'reply-shape': { type: 'string' },
         'callback-retries': { type: 'string' },
+        'rate-limit': { type: 'string' },
+        'tag-page-size': { type: 'string' },
         quiet: { type: 'boolean', short: 'q' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -93,6 +108,8 @@ function parseCli(argv: string[]): { options: SandboxOptions; quiet: boolean } |
     receiptShape: values['receipt-shape'],
     replyShape: values['reply-shape'],
     callbackRetries: integerFlag('--callback-retries', values['callback-retries']),
+    rateLimit: rateFlag(values['rate-limit']),
+    tagStatusPageSize: integerFlag('--tag-page-size', values['tag-page-size']),
   };
   for (const key of Object.keys(candidate)) if (candidate[key] === undefined) delete candidate[key];
   const checked = sandboxOptionsSchema.safeParse(candidate);

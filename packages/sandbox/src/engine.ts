@@ -1,20 +1,25 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import {
   countSegments,
-  formatProviderDate,
-  formatScts,
   isOptOutText,
   normalizePhoneNumber,
   PROVIDER_ERROR_MEANINGS,
-  parseProviderDate,
-  replyKeyword,
   SMS_PARTNER_MAX_PARTS,
   SmsPartnerValidationError,
   tagSchema,
-  toFieldIssues,
 } from '@smspartner-kit/core';
+import {
+  formatProviderDate,
+  formatScts,
+  parseProviderDate,
+  replyKeyword,
+  toFieldIssues,
+} from '@smspartner-kit/core/internal';
 import { deliverCallback, type Payload, redactUrl } from './callbacks.js';
 import { SandboxRequestError } from './errors.js';
+import { AcceptedLedger } from './ledger.js';
+import { lookupNumber } from './lookup.js';
 import { countryCodeOf, outcomeFor } from './outcomes.js';
 import type { Params } from './params.js';
 import type { Answer } from './render.js';
@@ -27,22 +32,19 @@ import type {
   ReceiptShape,
   ReplyInput,
   ReplyResult,
+  SandboxAccepted,
   SandboxMessage,
   SandboxMessageStatus,
   SandboxStopListEntry,
 } from './types.js';
-
-/**
- * Appended when `isStopSms=1`. The provider's exact wording is UNCONFIRMED (shared doc §1); this
- * is the usual French mention for a long number, and it is counted in `nb_sms` like the rest.
- */
-export const STOP_MENTION = '\nSTOP SMS: repondez STOP';
 
 export type Endpoint =
   | 'vn/send'
   | 'me'
   | 'message-status'
   | 'message-cancel'
+  | 'bulk-status-by-tag'
+  | 'lookup'
   | 'stop-sms/list'
   | 'stop-sms/add'
   | 'stop-sms/delete';
@@ -52,10 +54,41 @@ export const ENDPOINTS: ReadonlySet<string> = new Set<Endpoint>([
   'me',
   'message-status',
   'message-cancel',
+  'bulk-status-by-tag',
+  'lookup',
   'stop-sms/list',
   'stop-sms/add',
   'stop-sms/delete',
 ]);
+
+/** Most numbers one `lookup` request may carry (more: code 50), as on the provider. */
+export const MAX_LOOKUP_NUMBERS = 500;
+
+/**
+ * Aborts every pending callback on reset/close. Each callback in flight listens to it (its HTTP
+ * request, its backoff sleep), so hundreds of listeners are normal: no MaxListenersExceededWarning.
+ */
+function callbackController(): AbortController {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  return controller;
+}
+
+let lastMessageId = 0;
+
+/**
+ * Message ids: numeric like the provider's, increasing, never issued twice — not by two sandboxes
+ * in one process (they share this sequence), nor by a sandbox started after another one stopped,
+ * nor after `reset()`. Each id is the wall-clock millisecond × 1,000, or the previous id + 1 when
+ * that is larger; a later run therefore starts above every id an earlier run issued unless that
+ * run averaged over a million sends a second (this sandbox does about 10,000) or the system clock
+ * was set back. Safe integers until the year 2255. The real clock, not the `now` option: ids must
+ * not repeat across processes whatever clock a test fakes.
+ */
+function newMessageId(): number {
+  lastMessageId = Math.max(lastMessageId + 1, Date.now() * 1000);
+  return lastMessageId;
+}
 
 export interface ApiResult {
   status: number;
@@ -126,6 +159,10 @@ function integer(value: string | undefined): number | undefined {
   return Number(value);
 }
 
+function pageNumber(value: string): number | undefined {
+  return /^\d{1,9}$/.test(value) ? Number(value) : undefined;
+}
+
 function money(value: number): number {
   return Number(value.toFixed(6));
 }
@@ -165,8 +202,7 @@ export interface EngineLog {
 /** The emulated account: messages, stop list, credits, callbacks. No HTTP in here. */
 export class SandboxEngine {
   private readonly timers = new Timers();
-  private abort = new AbortController();
-  private nextMessageId = 1;
+  private abort = callbackController();
   private nextStopId = 1;
   private nextCallbackId = 1;
   private nextConcatRef = 1;
@@ -176,7 +212,11 @@ export class SandboxEngine {
   private readonly lastByConversation = new Map<string, number>();
   private readonly lastByRecipient = new Map<string, number>();
   private readonly scheduled = new Set<number>();
+  /** Ids of the kept messages per tag, oldest first (for `bulk-status-by-tag`). */
+  private readonly byTag = new Map<string, Set<number>>();
+  private readonly ledger: AcceptedLedger;
   private readonly stops = new Map<string, SandboxStopListEntry>();
+  private droppedStopEntries = 0;
   private readonly attempts = new Map<number, CallbackAttempt>();
   private droppedAttempts = 0;
 
@@ -185,6 +225,7 @@ export class SandboxEngine {
     private readonly log: EngineLog,
   ) {
     this.credits = options.credits;
+    this.ledger = new AcceptedLedger(options.maxTrackedKeys);
   }
 
   // ---------------------------------------------------------------- API
@@ -202,6 +243,10 @@ export class SandboxEngine {
         return this.messageStatus(params);
       case 'message-cancel':
         return this.cancel(params);
+      case 'bulk-status-by-tag':
+        return this.statusesByTag(params);
+      case 'lookup':
+        return this.lookup(params);
       case 'stop-sms/list':
         return this.stopListAnswer();
       case 'stop-sms/add':
@@ -263,9 +308,8 @@ export class SandboxEngine {
 
     const isStopSms = params.flag('isStopSms');
     const originalText = message as string;
-    const count = countSegments(isStopSms ? originalText + STOP_MENTION : originalText, {
-      replacements: 'smspartner',
-    });
+    // With isStopSms, core appends its STOP_SMS_MENTION: billed exactly as the client predicts.
+    const count = countSegments(originalText, { replacements: 'smspartner', isStopSms });
     if (count.segments > SMS_PARTNER_MAX_PARTS) {
       return apiError(
         52,
@@ -287,7 +331,7 @@ export class SandboxEngine {
     const urlDlr = params.get('urlDlr') || undefined;
     const urlResponse = params.get('urlResponse') || undefined;
     const record: MessageRecord = {
-      id: this.nextMessageId++,
+      id: newMessageId(),
       to: recipient,
       from: sender,
       text: count.text,
@@ -309,6 +353,7 @@ export class SandboxEngine {
       callbacks: [],
     };
     this.store(record);
+    this.ledger.add(record.to, record.tag);
     this.scheduleReceipt(record);
     return {
       status: 200,
@@ -382,7 +427,7 @@ export class SandboxEngine {
   private findRecord(params: Params, name: string): MessageRecord | ApiResult {
     const raw = params.get(name)?.trim();
     if (!raw) return apiError(3);
-    const id = /^\d{1,15}$/.test(raw) ? Number(raw) : Number.NaN;
+    const id = /^\d{1,16}$/.test(raw) ? Number(raw) : Number.NaN;
     return this.records.get(id) ?? apiError(4);
   }
 
@@ -427,6 +472,64 @@ export class SandboxEngine {
     return { status: 200, answer: { success: true, code: 200, message: 'message cancelled' } };
   }
 
+  private statusesByTag(params: Params): ApiResult {
+    const tag = params.get('tag')?.trim();
+    if (params.isInvalid('tag')) {
+      return validationFailure([{ field: 'tag', message: 'tag must be a string' }]);
+    }
+    if (!tag) return validationFailure([{ field: 'tag', message: 'tag required' }]);
+    const rawPage = params.get('page')?.trim();
+    const page = rawPage === undefined || rawPage === '' ? 1 : pageNumber(rawPage);
+    if (page === undefined || page < 1) {
+      return validationFailure([{ field: 'page', message: 'page must be a whole number from 1' }]);
+    }
+    const ids = [...(this.byTag.get(tag) ?? [])];
+    const size = this.options.tagStatusPageSize;
+    const now = this.options.now();
+    const list = ids.slice((page - 1) * size, page * size).map((id) => {
+      const record = this.records.get(id) as MessageRecord;
+      const state = this.statusOf(record, now);
+      return {
+        success: true,
+        code: 200,
+        phoneNumber: record.to,
+        messageId: record.id,
+        status: state.providerStatus,
+        date: String(Math.floor(state.at / 1000)),
+        stopSms: record.isStopSms ? '1' : '0',
+        isSpam: '0',
+      };
+    });
+    return {
+      status: 200,
+      answer: {
+        success: true,
+        code: 200,
+        currentPage: page,
+        total: ids.length,
+        StatutResponse_List: list,
+      },
+    };
+  }
+
+  private lookup(params: Params): ApiResult {
+    const numbers = params.list('phoneNumbers');
+    if (numbers === 'invalid') {
+      return validationFailure([
+        { field: 'phoneNumbers', message: 'phoneNumbers must be a list of phone numbers' },
+      ]);
+    }
+    const given = (numbers ?? []).filter((n) => n.trim() !== '');
+    if (given.length === 0) return apiError(2);
+    if (given.length > MAX_LOOKUP_NUMBERS) {
+      return apiError(
+        50,
+        `${given.length} numbers given; at most ${MAX_LOOKUP_NUMBERS} per request are allowed`,
+      );
+    }
+    return { status: 200, answer: { success: true, code: 200, lookup: given.map(lookupNumber) } };
+  }
+
   private stopListAnswer(): ApiResult {
     const data = [...this.stops.values()].map((entry) => ({
       id: entry.id,
@@ -466,6 +569,14 @@ export class SandboxEngine {
       createdAt: new Date(this.options.now()),
     };
     this.stops.set(phoneNumber, entry);
+    while (this.stops.size > this.options.maxStopList) {
+      const [oldest] = this.stops.keys();
+      this.stops.delete(oldest as string);
+      this.droppedStopEntries++;
+      this.log.warn(
+        `stop list full (maxStopList ${this.options.maxStopList}): oldest entry dropped`,
+      );
+    }
     return entry;
   }
 
@@ -473,6 +584,11 @@ export class SandboxEngine {
 
   private store(record: MessageRecord): void {
     this.records.set(record.id, record);
+    if (record.tag !== undefined) {
+      const ids = this.byTag.get(record.tag) ?? new Set<number>();
+      ids.add(record.id);
+      this.byTag.set(record.tag, ids);
+    }
     this.lastByConversation.set(`${record.to}|${record.from}`, record.id);
     this.lastByRecipient.set(record.to, record.id);
     if (record.scheduledAt !== undefined) this.scheduled.add(record.id);
@@ -481,6 +597,11 @@ export class SandboxEngine {
       this.records.delete(oldest.id);
       this.dropped++;
       this.scheduled.delete(oldest.id);
+      if (oldest.tag !== undefined) {
+        const ids = this.byTag.get(oldest.tag);
+        ids?.delete(oldest.id);
+        if (ids?.size === 0) this.byTag.delete(oldest.tag);
+      }
       const conversation = `${oldest.to}|${oldest.from}`;
       if (this.lastByConversation.get(conversation) === oldest.id) {
         this.lastByConversation.delete(conversation);
@@ -768,16 +889,31 @@ export class SandboxEngine {
     return [...this.stops.values()].map((entry) => ({ ...entry }));
   }
 
+  /** Counts of accepted sends since start or reset, independent of the bounded history. */
+  accepted(): SandboxAccepted {
+    return this.ledger.summary();
+  }
+
+  acceptedTotal(): number {
+    return this.ledger.total;
+  }
+
+  droppedStops(): number {
+    return this.droppedStopEntries;
+  }
+
   remainingCredits(): number {
     return this.credits;
   }
 
-  /** Back to a fresh account: ids restart at 1, pending receipts and retries are abandoned. */
+  /**
+   * Back to a fresh account: pending receipts and retries are abandoned. Message ids go on
+   * increasing (an app that keeps its own records must never see an id twice).
+   */
   reset(): void {
     this.abort.abort();
-    this.abort = new AbortController();
+    this.abort = callbackController();
     this.timers.clearAll();
-    this.nextMessageId = 1;
     this.nextStopId = 1;
     this.nextCallbackId = 1;
     this.nextConcatRef = 1;
@@ -787,7 +923,10 @@ export class SandboxEngine {
     this.lastByConversation.clear();
     this.lastByRecipient.clear();
     this.scheduled.clear();
+    this.byTag.clear();
+    this.ledger.clear();
     this.stops.clear();
+    this.droppedStopEntries = 0;
     this.attempts.clear();
     this.droppedAttempts = 0;
   }

@@ -1,5 +1,7 @@
+import { SmsPartnerError } from '@smspartner-kit/core';
+
 /** A bad call to a control operation (`reply`, `injectFault`, `/__sandbox/*`). */
-export class SandboxRequestError extends Error {
+export class SandboxRequestError extends SmsPartnerError {
   /** HTTP status the control endpoint answers with. */
   readonly status: number;
   /** Machine-readable reason, e.g. `validation_error`, `not_found`. */
@@ -19,7 +21,8 @@ export class SandboxRequestError extends Error {
     this.issues = issues;
   }
 
-  toJSON() {
+  /** The control endpoints' answer body. */
+  override toJSON() {
     return {
       error: this.error,
       message: this.message,

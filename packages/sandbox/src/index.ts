@@ -1,5 +1,5 @@
 export type { Payload } from './callbacks.js';
-export { httpStatusForCode, STOP_MENTION } from './engine.js';
+export { httpStatusForCode } from './engine.js';
 export { SandboxRequestError } from './errors.js';
 export { type OutcomeRule, outcomeFor, SANDBOX_OUTCOMES, type SandboxOutcome } from './outcomes.js';
 export { toPositionalXml } from './render.js';

@@ -54,7 +54,16 @@ const COUNTRY_CODES: readonly [string, string][] = [
   ['1', 'US'],
 ];
 
+/** The calling code and country of an international number (no `+`), when it is one we know. */
+export function callingCodeOf(
+  phoneNumber: string,
+): { prefix: string; country: string } | undefined {
+  for (const [prefix, country] of COUNTRY_CODES) {
+    if (phoneNumber.startsWith(prefix)) return { prefix, country };
+  }
+  return undefined;
+}
+
 export function countryCodeOf(phoneNumber: string): string {
-  for (const [prefix, code] of COUNTRY_CODES) if (phoneNumber.startsWith(prefix)) return code;
-  return '';
+  return callingCodeOf(phoneNumber)?.country ?? '';
 }

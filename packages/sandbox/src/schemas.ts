@@ -1,4 +1,5 @@
-import { type FieldIssue, SmsPartnerConfigError, toFieldIssues } from '@smspartner-kit/core';
+import { type FieldIssue, SmsPartnerConfigError } from '@smspartner-kit/core';
+import { toFieldIssues } from '@smspartner-kit/core/internal';
 import { z } from 'zod';
 import type { SandboxLogger, SandboxOptions } from './types.js';
 
@@ -31,6 +32,12 @@ export const sandboxOptionsSchema = z.strictObject({
   callbackRetries: z.number().int().min(0).max(20).optional(),
   callbackBackoffMs: z.number().int().min(0).max(600_000).optional(),
   callbackTimeoutMs: z.number().int().min(1).max(600_000).optional(),
+  tagStatusPageSize: z.number().int().min(1).max(100_000).optional(),
+  rateLimit: z.strictObject({ perSecond: z.number().int().min(1).max(1_000_000) }).optional(),
+  maxTrackedKeys: z.number().int().min(1).max(100_000_000).optional(),
+  maxStopList: z.number().int().min(1).max(100_000_000).optional(),
+  headersTimeoutMs: z.number().int().min(1).max(600_000).optional(),
+  bodyTimeoutMs: z.number().int().min(1).max(600_000).optional(),
   maxBodyBytes: z
     .number()
     .int()
@@ -65,8 +72,9 @@ export const replyInputSchema = z.strictObject({
 
 export type Issue = FieldIssue;
 
-export type ResolvedOptions = Required<Omit<SandboxOptions, 'apiKeys' | 'logger'>> & {
+export type ResolvedOptions = Required<Omit<SandboxOptions, 'apiKeys' | 'logger' | 'rateLimit'>> & {
   apiKeys: ReadonlySet<string> | undefined;
+  rateLimit: { perSecond: number } | undefined;
   logger: SandboxLogger | undefined;
 };
 
@@ -97,6 +105,12 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
     callbackRetries: o.callbackRetries ?? 3,
     callbackBackoffMs: o.callbackBackoffMs ?? 250,
     callbackTimeoutMs: o.callbackTimeoutMs ?? 5_000,
+    tagStatusPageSize: o.tagStatusPageSize ?? 500,
+    rateLimit: o.rateLimit,
+    maxTrackedKeys: o.maxTrackedKeys ?? 1_000_000,
+    maxStopList: o.maxStopList ?? 100_000,
+    headersTimeoutMs: o.headersTimeoutMs ?? 10_000,
+    bodyTimeoutMs: o.bodyTimeoutMs ?? 10_000,
     maxBodyBytes: o.maxBodyBytes ?? 1024 * 1024,
     logger: o.logger === false ? undefined : o.logger,
     now: o.now ?? Date.now,

@@ -1,13 +1,26 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { toFieldIssues } from '@smspartner-kit/core';
+import { toFieldIssues } from '@smspartner-kit/core/internal';
+import { redactUrl } from './callbacks.js';
 import { type ApiResult, apiError, ENDPOINTS, type Endpoint, SandboxEngine } from './engine.js';
 import { SandboxRequestError } from './errors.js';
 import { Params } from './params.js';
+import { SlidingWindowLimiter } from './rate-limit.js';
 import { type Format, renderAnswer } from './render.js';
 import { faultSchema, resolveOptions } from './schemas.js';
 import { Timers } from './timers.js';
-import type { FaultType, Sandbox, SandboxFault, SandboxLogger, SandboxOptions } from './types.js';
+import type {
+  CallbackAttempt,
+  FaultType,
+  Sandbox,
+  SandboxFault,
+  SandboxLogger,
+  SandboxMessage,
+  SandboxOptions,
+} from './types.js';
+
+/** The client closed the connection before its control request was complete. */
+class ClientGone extends Error {}
 
 interface QueuedFault {
   type: FaultType;
@@ -15,13 +28,30 @@ interface QueuedFault {
   delayMs?: number;
 }
 
-type Body = { kind: 'empty' } | { kind: 'data'; data: Buffer } | { kind: 'too_large' };
+type Body =
+  | { kind: 'empty' }
+  | { kind: 'data'; data: Buffer }
+  | { kind: 'too_large' }
+  /** The body did not arrive within `bodyTimeoutMs`. */
+  | { kind: 'timeout' }
+  /** The client went away before its request was complete: nobody to answer. */
+  | { kind: 'aborted' };
 
-function readBody(req: IncomingMessage, limit: number): Promise<Body> {
-  return new Promise((resolve, reject) => {
+/** Reads the whole body within `timeoutMs`; never rejects. */
+function readBody(req: IncomingMessage, limit: number, timeoutMs: number): Promise<Body> {
+  return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
     let tooLarge = false;
+    let settled = false;
+    const settle = (body: Body) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(body);
+    };
+    const timer = setTimeout(() => settle({ kind: 'timeout' }), timeoutMs);
+    timer.unref();
     req.on('data', (chunk: Buffer) => {
       if (tooLarge) return;
       size += chunk.length;
@@ -33,29 +63,69 @@ function readBody(req: IncomingMessage, limit: number): Promise<Body> {
       chunks.push(chunk);
     });
     req.on('end', () => {
-      if (tooLarge) resolve({ kind: 'too_large' });
-      else if (size === 0) resolve({ kind: 'empty' });
+      if (tooLarge) settle({ kind: 'too_large' });
+      else if (size === 0) settle({ kind: 'empty' });
       else
-        resolve({
+        settle({
           kind: 'data',
           data: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size),
         });
     });
-    req.on('error', reject);
+    req.on('error', () => settle({ kind: 'aborted' }));
+    req.on('close', () => {
+      if (!req.complete) settle({ kind: 'aborted' });
+    });
   });
+}
+
+/** 408 and close: the rest of a stalled body must not be read as the next request. */
+function answerBodyTimeout(res: ServerResponse, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(408, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    connection: 'close',
+  });
+  res.end(text, () => res.socket?.destroy());
+}
+
+/** What the control API shows of a callback URL: query values (tokens) masked, as in the logs. */
+function redactMessage(message: SandboxMessage): SandboxMessage {
+  return {
+    ...message,
+    ...(message.urlDlr ? { urlDlr: redactUrl(message.urlDlr) } : {}),
+    ...(message.urlResponse ? { urlResponse: redactUrl(message.urlResponse) } : {}),
+    callbacks: message.callbacks.map(redactAttempt),
+  };
+}
+
+function redactAttempt(attempt: CallbackAttempt): CallbackAttempt {
+  return { ...attempt, url: redactUrl(attempt.url) };
 }
 
 type ParsedBody =
   | { ok: true; value: Record<string, unknown> | URLSearchParams | undefined }
   | { ok: false; message: string };
 
-/** JSON when it says so or looks like it; form-encoded otherwise (the provider is lenient too). */
+/**
+ * JSON when it says so or looks like it; form-encoded otherwise. The provider is lenient, and its
+ * own examples rely on it: the PHP one posts JSON through curl without a content type, so it goes
+ * out as `application/x-www-form-urlencoded`; Python's `requests.post(url, data=json.dumps(…))`
+ * sends no content type at all. A body that starts like a JSON object is read as JSON whatever
+ * its content type says (no form field name starts with `{`).
+ */
 function parseBody(body: Body, contentType: string | undefined): ParsedBody {
   if (body.kind !== 'data') return { ok: true, value: undefined };
-  const text = body.data.toString('utf8');
+  // A UTF-8 byte order mark (some Windows writers add one) is not part of the JSON text.
+  const text = body.data.toString('utf8').replace(/^\uFEFF/, '');
   const type = (contentType ?? '').toLowerCase();
   const looksJson = /^\s*[[{"]/.test(text);
-  if (type.includes('json') || (!type.includes('form-urlencoded') && looksJson)) {
+  const looksJsonObject = /^\s*\{/.test(text);
+  if (
+    type.includes('json') ||
+    looksJsonObject ||
+    (!type.includes('form-urlencoded') && looksJson)
+  ) {
     let value: unknown;
     try {
       value = JSON.parse(text);
@@ -118,6 +188,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const timers = new Timers();
   const held = new Set<ServerResponse>();
   let faults: QueuedFault[] = [];
+  const bodyTimeoutMessage = `request body not received within ${config.bodyTimeoutMs} ms`;
+  const headersTimeoutMessage = `request headers not received within ${config.headersTimeoutMs} ms`;
+  const limiter = config.rateLimit && new SlidingWindowLimiter(config.rateLimit.perSecond);
+  let rateLimited = 0;
   let closing: Promise<void> | undefined;
 
   const takeFault = (): QueuedFault | undefined => {
@@ -147,6 +221,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     log.info(`fault queued: ${parsed.data.type} × ${parsed.data.count}`);
   };
 
+  const resetAll = (): void => {
+    engine.reset();
+    faults = [];
+    limiter?.reset();
+    rateLimited = 0;
+  };
+
   const pendingFaults = () => faults.map((f) => ({ type: f.type, count: f.remaining }));
 
   async function handleApi(
@@ -167,7 +248,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       );
       return;
     }
-    const body = await readBody(req, config.maxBodyBytes);
+    const body = await readBody(req, config.maxBodyBytes, config.bodyTimeoutMs);
+    if (body.kind === 'aborted') {
+      log.info(`${req.method} /v1/${endpoint}: the client closed the connection mid-request`);
+      return;
+    }
+    if (body.kind === 'timeout') {
+      log.warn(`${req.method} /v1/${endpoint} → 408 (body not received in time)`);
+      answerBodyTimeout(res, { success: false, code: 408, message: bodyTimeoutMessage });
+      return;
+    }
     if (body.kind === 'too_large') {
       sendJson(res, 413, { success: false, code: 413, message: 'request body too large' });
       return;
@@ -194,6 +284,24 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const parsedBody = parseBody(body, req.headers['content-type']);
     const params = Params.from(url.searchParams, parsedBody.ok ? parsedBody.value : undefined);
     const format: Format = params.get('_format')?.trim().toLowerCase() === 'xml' ? 'xml' : 'json';
+    if (limiter) {
+      const admitted = limiter.take(config.now());
+      if (!admitted.ok) {
+        rateLimited++;
+        log.warn(`${req.method} /v1/${endpoint} → 429 (rate limit)`);
+        sendJson(
+          res,
+          429,
+          {
+            success: false,
+            code: 429,
+            message: `too many requests: at most ${limiter.perSecond} per second`,
+          },
+          { 'retry-after': String(Math.max(1, Math.ceil(admitted.retryAfterMs / 1000))) },
+        );
+        return;
+      }
+    }
     const fault = takeFault();
 
     if (fault?.type === 'http429') {
@@ -269,7 +377,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
 
   async function readControlJson(req: IncomingMessage): Promise<Record<string, unknown>> {
-    const body = await readBody(req, config.maxBodyBytes);
+    const body = await readBody(req, config.maxBodyBytes, config.bodyTimeoutMs);
+    if (body.kind === 'aborted') throw new ClientGone();
+    if (body.kind === 'timeout') {
+      throw new SandboxRequestError(408, 'request_timeout', bodyTimeoutMessage);
+    }
     if (body.kind === 'too_large') {
       throw new SandboxRequestError(413, 'too_large', 'request body too large');
     }
@@ -292,22 +404,30 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const control: Record<
     string,
-    Partial<Record<string, (req: IncomingMessage) => Promise<[number, unknown]>>>
+    Partial<Record<string, (req: IncomingMessage, url: URL) => Promise<[number, unknown]>>>
   > = {
     health: { GET: async () => [200, { ok: true }] },
     messages: {
-      GET: async () => {
-        const messages = engine.messages();
+      GET: async (_req, url) => {
+        const tag = url.searchParams.get('tag');
+        const to = url.searchParams.get('to');
+        const messages = engine
+          .messages()
+          .filter((m) => (tag === null || m.tag === tag) && (to === null || m.to === to))
+          .map(redactMessage);
         return [200, { total: messages.length, dropped: engine.droppedMessages(), messages }];
       },
     },
     callbacks: {
       GET: async () => {
-        const callbacks = engine.callbacks();
+        const callbacks = engine.callbacks().map(redactAttempt);
         return [200, { total: callbacks.length, dropped: engine.droppedCallbacks(), callbacks }];
       },
     },
-    'stop-list': { GET: async () => [200, { stopList: engine.stopList() }] },
+    'stop-list': {
+      GET: async () => [200, { stopList: engine.stopList(), dropped: engine.droppedStops() }],
+    },
+    accepted: { GET: async () => [200, engine.accepted()] },
     state: {
       GET: async () => [
         200,
@@ -317,12 +437,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           droppedMessages: engine.droppedMessages(),
           callbacks: engine.callbacks().length,
           stopList: engine.stopList().length,
+          accepted: engine.acceptedTotal(),
+          rateLimited,
           faults: pendingFaults(),
         },
       ],
       DELETE: async () => {
-        engine.reset();
-        faults = [];
+        resetAll();
         log.info('state reset');
         return [200, { reset: true }];
       },
@@ -340,11 +461,21 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       },
     },
     replies: {
-      POST: async (req) => [200, await engine.reply((await readControlJson(req)) as never)],
+      POST: async (req) => {
+        const result = await engine.reply((await readControlJson(req)) as never);
+        return [
+          200,
+          {
+            ...result,
+            ...(result.url ? { url: redactUrl(result.url) } : {}),
+            attempts: result.attempts.map(redactAttempt),
+          },
+        ];
+      },
     },
   };
 
-  async function handleControl(req: IncomingMessage, res: ServerResponse, name: string) {
+  async function handleControl(req: IncomingMessage, res: ServerResponse, url: URL, name: string) {
     const routes = control[name];
     if (!routes) {
       req.resume();
@@ -362,11 +493,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       return;
     }
     try {
-      const [status, body] = await route(req);
+      const [status, body] = await route(req, url);
       sendJson(res, status, body);
     } catch (error) {
+      if (error instanceof ClientGone) {
+        log.info(`${req.method} /__sandbox/${name}: the client closed the connection mid-request`);
+        return;
+      }
       if (!(error instanceof SandboxRequestError)) throw error;
-      sendJson(res, error.status, error.toJSON());
+      if (error.status === 408) answerBodyTimeout(res, error.toJSON());
+      else sendJson(res, error.status, error.toJSON());
     }
   }
 
@@ -381,7 +517,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
     const path = url.pathname.replace(/\/+$/, '') || '/';
     if (path.startsWith('/v1/')) return handleApi(req, res, url, path.slice(4));
-    if (path.startsWith('/__sandbox/')) return handleControl(req, res, path.slice(11));
+    if (path.startsWith('/__sandbox/')) return handleControl(req, res, url, path.slice(11));
     req.resume();
     if (path === '/' && req.method === 'GET') {
       sendJson(res, 200, { name: 'smspartner-sandbox', baseUrl: `${sandbox.url}/v1` });
@@ -390,21 +526,46 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     sendJson(res, 404, { error: 'not_found', message: `nothing at ${path}; the API is under /v1` });
   }
 
-  const server = http.createServer({ keepAliveTimeout: 5_000 }, (req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      log.error(`internal error on ${req.method} ${req.url?.split('?')[0]}: ${String(error)}`);
-      if (!res.headersSent && !res.destroyed) {
-        sendJson(res, 500, { error: 'internal_error', message: 'the sandbox failed; see its log' });
-      } else res.destroy();
-    });
-  });
-  server.on('clientError', (_error, socket) => {
-    if (socket.writable) {
-      const body = '{"error":"bad_request","message":"malformed HTTP request"}';
-      socket.end(
-        `HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n${body}`,
-      );
-    } else socket.destroy();
+  const server = http.createServer(
+    {
+      keepAliveTimeout: 5_000,
+      headersTimeout: config.headersTimeoutMs,
+      // Node's whole-request deadline is off: the body has its own (readBody), answered 408.
+      requestTimeout: 0,
+      // How often Node checks header deadlines: often enough for a short headersTimeoutMs.
+      connectionsCheckingInterval: Math.min(1_000, Math.max(50, config.headersTimeoutMs / 4)),
+    },
+    (req, res) => {
+      handle(req, res).catch((error: unknown) => {
+        log.error(`internal error on ${req.method} ${req.url?.split('?')[0]}: ${String(error)}`);
+        if (!res.headersSent && !res.destroyed) {
+          sendJson(res, 500, {
+            error: 'internal_error',
+            message: 'the sandbox failed; see its log',
+          });
+        } else res.destroy();
+      });
+    },
+  );
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable || error.code === 'ECONNRESET') {
+      socket.destroy();
+      return;
+    }
+    const [status, reason, body] =
+      error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout', { success: false, code: 408, message: headersTimeoutMessage }]
+        : error.code === 'HPE_HEADER_OVERFLOW'
+          ? [
+              431,
+              'Request Header Fields Too Large',
+              { error: 'bad_request', message: 'request headers too large' },
+            ]
+          : [400, 'Bad Request', { error: 'bad_request', message: 'malformed HTTP request' }];
+    const text = JSON.stringify(body);
+    socket.end(
+      `HTTP/1.1 ${status} ${reason}\r\nconnection: close\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(text)}\r\n\r\n${text}`,
+    );
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -440,10 +601,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     callbacks: () => engine.callbacks(),
     stopList: () => engine.stopList(),
     reply: (input) => engine.reply(input),
-    reset() {
-      engine.reset();
-      faults = [];
-    },
+    accepted: () => engine.accepted(),
+    reset: resetAll,
     injectFault,
     pendingFaults,
   };

@@ -50,6 +50,24 @@ export interface SandboxOptions {
   callbackBackoffMs?: number;
   /** Time allowed to each callback attempt. Default 5,000 ms. */
   callbackTimeoutMs?: number;
+  /** Statuses per page of `bulk-status-by-tag` (the provider's page size is not documented). Default 500. */
+  tagStatusPageSize?: number;
+  /**
+   * At most `perSecond` API requests (`/v1`) in any 1-second window; beyond it HTTP 429 with a
+   * provider-shaped body and `Retry-After`, and nothing is processed or recorded. Default: no limit.
+   */
+  rateLimit?: { perSecond: number };
+  /**
+   * Stop-list entries kept; adding one more drops the oldest (counted, and logged as a warning).
+   * Default 100,000.
+   */
+  maxStopList?: number;
+  /** Time allowed to a client to send its request headers; then HTTP 408. Default 10,000 ms. */
+  headersTimeoutMs?: number;
+  /** Time allowed to a client to send its whole body once its headers arrived; then HTTP 408. Default 10,000 ms. */
+  bodyTimeoutMs?: number;
+  /** Distinct tags, and distinct recipients, counted by `accepted()`. Default 1,000,000. */
+  maxTrackedKeys?: number;
   /** Largest request body accepted. Default 1 MiB. */
   maxBodyBytes?: number;
   /** Where log lines go. Default: nowhere. API keys are never logged. */
@@ -86,7 +104,10 @@ export interface CallbackAttempt {
 
 /** A message as the sandbox recorded it (a snapshot: later changes are not reflected). */
 export interface SandboxMessage {
-  /** Sequential integer id, as a string (the provider's `message_id`). */
+  /**
+   * Numeric id as a string (the provider's `message_id`): increasing, and never issued twice, even
+   * across restarts and by several sandboxes in one process (see README, Message ids).
+   */
   messageId: string;
   to: string;
   from: string;
@@ -155,6 +176,22 @@ export interface SandboxStopListEntry {
   createdAt: Date;
 }
 
+/**
+ * Sends the sandbox accepted (answered `success: true`) since start or reset, counted apart from
+ * the bounded history: what a test or benchmark compares with its own records.
+ */
+export interface SandboxAccepted {
+  total: number;
+  /** Accepted sends not counted per tag or recipient because `maxTrackedKeys` was reached. */
+  untracked: number;
+  /** Tags accepted more than once (a queue that tags each job uniquely expects none). */
+  duplicateTags: string[];
+  /** Accepted sends per tag; untagged sends are only in `total` and `byRecipient`. */
+  byTag: Record<string, number>;
+  /** Accepted sends per recipient (international, without `+`). */
+  byRecipient: Record<string, number>;
+}
+
 export interface Sandbox {
   /** Origin, e.g. `http://127.0.0.1:43123`. */
   url: string;
@@ -167,8 +204,13 @@ export interface Sandbox {
   droppedMessages(): number;
   callbacks(): CallbackAttempt[];
   stopList(): SandboxStopListEntry[];
+  /** Accepted sends per tag and recipient since start or reset (never trimmed like `messages()`). */
+  accepted(): SandboxAccepted;
   reply(input: ReplyInput): Promise<ReplyResult>;
-  /** Forget messages, callbacks, the stop list, pending timers and faults; credits back to start. */
+  /**
+   * Forget messages, callbacks, accepted counts, the stop list, pending timers and faults; credits
+   * back to start. Message ids keep increasing.
+   */
   reset(): void;
   injectFault(fault: SandboxFault): void;
   /** Faults still waiting for requests. */

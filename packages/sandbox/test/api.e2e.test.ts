@@ -5,10 +5,11 @@ import {
   SMS_PARTNER_MAX_PARTS,
   SmsPartnerApiError,
   SmsPartnerConfigError,
+  STOP_SMS_MENTION,
 } from '@smspartner-kit/core';
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Sandbox, STOP_MENTION, startSandbox } from '../src/index.js';
+import { type Sandbox, startSandbox } from '../src/index.js';
 import { call } from './helpers.js';
 import { readPositionalXml } from './xml.js';
 
@@ -44,7 +45,7 @@ function expectError(
 }
 
 describe('POST /v1/vn/send', () => {
-  it('answers the provider shape with sequential ids, nb_sms and cost', async () => {
+  it('answers the provider shape with increasing numeric ids, nb_sms and cost', async () => {
     const first = await send({});
     expect(first.status).toBe(200);
     expect(Object.keys(first.json)).toEqual([
@@ -55,10 +56,13 @@ describe('POST /v1/vn/send', () => {
       'cost',
       'currency',
     ]);
-    expect(first.json).toMatchObject({ success: true, code: 200, message_id: 1, nb_sms: 1 });
+    expect(first.json).toMatchObject({ success: true, code: 200, nb_sms: 1 });
+    const firstId = first.json.message_id as number;
+    expect(Number.isSafeInteger(firstId) && firstId > 0).toBe(true);
     expect(first.json.cost).toBe(0.038);
     const second = await send({ message: 'x'.repeat(161) });
-    expect(second.json).toMatchObject({ message_id: 2, nb_sms: 2, cost: 0.076 });
+    expect(second.json).toMatchObject({ nb_sms: 2, cost: 0.076 });
+    expect(second.json.message_id).toBeGreaterThan(firstId);
   });
 
   it('counts nb_sms with core’s calculator, SMS Partner replacements included', async () => {
@@ -86,15 +90,20 @@ describe('POST /v1/vn/send', () => {
     );
   });
 
-  it('appends the STOP mention when isStopSms=1 and bills it', async () => {
-    const answer = await send({ message: 'a'.repeat(150), isStopSms: 1 });
-    const expected = countSegments(`${'a'.repeat(150)}${STOP_MENTION}`, {
-      replacements: 'smspartner',
-    });
-    expect(answer.json.nb_sms).toBe(expected.segments);
-    expect(expected.segments).toBe(2);
-    expect(sandbox.messages()[0]?.text).toBe(expected.text);
+  it('appends core’s STOP mention when isStopSms=1 and bills text + mention (issue 13.4)', async () => {
+    // 150 characters fit one SMS alone; with the mention they are billed as 2.
+    const text = 'a'.repeat(150);
+    expect(countSegments(text).segments).toBe(1);
+    const answer = await send({ message: text, isStopSms: 1 });
+    expect(answer.json.nb_sms).toBe(2);
+    // …which is what the client predicts with the same option.
+    const predicted = countSegments(text, { isStopSms: true });
+    expect(predicted.segments).toBe(2);
+    // the line break of the mention is sent as SMS Partner's `:br:` token
+    expect(sandbox.messages()[0]?.text).toBe(predicted.text);
+    expect(sandbox.messages()[0]?.text).toBe(`${text}${STOP_SMS_MENTION.replace('\n', ':br:')}`);
     expect(sandbox.messages()[0]?.isStopSms).toBe(true);
+    expect((await send({ message: text })).json.nb_sms).toBe(1);
   });
 
   it('takes GET query parameters, form-encoded bodies and JSON without a content type', async () => {
@@ -105,15 +114,21 @@ describe('POST /v1/vn/send', () => {
       message: 'q',
     });
     const viaGet = await call(`${sandbox.baseUrl}/vn/send?${query}`);
-    expect(viaGet.json).toMatchObject({ success: true, message_id: 1 });
+    expect(viaGet.json).toMatchObject({ success: true });
+    const firstId = viaGet.json.message_id as number;
     const viaForm = await call(`${sandbox.baseUrl}/vn/send`, {
       form: { apiKey: KEY, to: '+33612345678', from: FROM, message: 'f', sandbox: '1' },
     });
-    expect(viaForm.json).toMatchObject({ success: true, message_id: 2 });
+    expect(viaForm.json).toMatchObject({ success: true });
     const bare = await call(`${sandbox.baseUrl}/vn/send`, {
       body: JSON.stringify({ apiKey: KEY, to: TO, from: FROM, message: 'b' }),
     });
-    expect(bare.json).toMatchObject({ success: true, message_id: 3 });
+    expect(bare.json).toMatchObject({ success: true });
+    expect(sandbox.messages().map((m) => Number(m.messageId))).toEqual([
+      firstId,
+      viaForm.json.message_id,
+      bare.json.message_id,
+    ]);
     expect(sandbox.messages().map((m) => m.to)).toEqual([TO, TO, TO]);
     expect(sandbox.messages()[1]?.sandbox).toBe(true);
   });
@@ -121,17 +136,25 @@ describe('POST /v1/vn/send', () => {
   it('answers positional XML with CDATA strings that core parses', async () => {
     const answer = await send({ _format: 'xml' });
     expect(answer.headers.get('content-type')).toContain('xml');
+    const ids = () => sandbox.messages().map((m) => m.messageId);
     expect(answer.text).toBe(
-      "<?xml version='1.0' encoding='UTF-8'?>\n<result><entry>true</entry><entry>200</entry><entry>1</entry><entry>1</entry><entry>0.038</entry><entry><![CDATA[EUR]]></entry></result>",
+      `<?xml version='1.0' encoding='UTF-8'?>\n<result><entry>true</entry><entry>200</entry><entry>${ids()[0]}</entry><entry>1</entry><entry>0.038</entry><entry><![CDATA[EUR]]></entry></result>`,
     );
     expect(parseSendResponse(answer.text, { format: 'xml' })).toMatchObject({
-      messageId: '1',
+      messageId: ids()[0],
       nbSms: 1,
       cost: 0.038,
       currency: 'EUR',
     });
     const viaQuery = await send({}, '?_format=xml');
-    expect(readPositionalXml(viaQuery.text)).toEqual(['true', '200', '2', '1', '0.038', 'EUR']);
+    expect(readPositionalXml(viaQuery.text)).toEqual([
+      'true',
+      '200',
+      ids()[1],
+      '1',
+      '0.038',
+      'EUR',
+    ]);
   });
 
   it('keeps every text intact in XML, even one containing "]]>" and control characters', async () => {
@@ -248,14 +271,15 @@ describe('error codes', () => {
     // 10:30 Paris on 2 March 2026 = 09:30 UTC, 30 minutes after the clock
     const scheduled = await send({ scheduledDeliveryDate: '02/03/2026', time: 10, minute: 30 });
     expect(scheduled.json.success).toBe(true);
+    const id = String(scheduled.json.message_id);
     const immediate = await send({});
     expectError(await cancel(String(immediate.json.message_id)), 7, 200);
     clock += 26 * 60_000; // 4 minutes before
-    expectError(await cancel('1'), 6, 200);
+    expectError(await cancel(id), 6, 200);
     clock -= 26 * 60_000;
-    const ok = await cancel('1');
+    const ok = await cancel(id);
     expect(ok.json).toMatchObject({ success: true, code: 200 });
-    expectError(await cancel('1'), 5, 200);
+    expectError(await cancel(id), 5, 200);
     expect(sandbox.messages()[0]?.status).toBe('cancelled');
   });
 });
@@ -290,9 +314,11 @@ describe('other endpoints, JSON and XML', () => {
     await send({ to: '33612345678', tag: 'a1' });
     await send({ to: '33612340001' });
     await send({ to: '33612340002' });
-    const status = (id: number, phone: string, format = 'json') =>
+    const ids = sandbox.messages().map((m) => m.messageId);
+    // n-th message of this test
+    const status = (n: number, phone: string, format = 'json') =>
       call(
-        `${sandbox.baseUrl}/message-status?apiKey=${KEY}&messageId=${id}&phoneNumber=${phone}&_format=${format}`,
+        `${sandbox.baseUrl}/message-status?apiKey=${KEY}&messageId=${ids[n - 1]}&phoneNumber=${phone}&_format=${format}`,
       );
     expect((await status(1, '0612345678')).json.statut).toBe('Waiting');
     clock += 200;
@@ -301,7 +327,7 @@ describe('other endpoints, JSON and XML', () => {
       success: true,
       code: 200,
       number: '33612345678',
-      messageId: '1',
+      messageId: ids[0],
       stopSms: false,
       date: '2026-03-02 10:00:00',
       statut: 'Delivered',
@@ -317,7 +343,7 @@ describe('other endpoints, JSON and XML', () => {
       'true',
       '200',
       '33612345678',
-      '1',
+      ids[0],
       'false',
       '2026-03-02 10:00:00',
       'Delivered',
@@ -325,7 +351,11 @@ describe('other endpoints, JSON and XML', () => {
       'FR',
       'EUR',
     ]);
-    expectError(await call(`${sandbox.baseUrl}/message-status?apiKey=${KEY}&messageId=1`), 2, 400);
+    expectError(
+      await call(`${sandbox.baseUrl}/message-status?apiKey=${KEY}&messageId=${ids[0]}`),
+      2,
+      400,
+    );
   });
 
   it('stop-sms list / add / delete', async () => {
@@ -370,11 +400,11 @@ describe('other endpoints, JSON and XML', () => {
 
 describe('control endpoints', () => {
   it('lists messages with status and callbacks, and resets state', async () => {
-    await send({});
+    const id = (await send({})).json.message_id as number;
     const listed = await call(`${sandbox.url}/__sandbox/messages`);
     expect(listed.json).toMatchObject({ total: 1, dropped: 0 });
     expect((listed.json.messages as { messageId: string }[])[0]).toMatchObject({
-      messageId: '1',
+      messageId: String(id),
       status: 'waiting',
       callbacks: [],
     });
@@ -386,7 +416,8 @@ describe('control endpoints', () => {
     const reset = await call(`${sandbox.url}/__sandbox/state`, { method: 'DELETE' });
     expect(reset.json).toEqual({ reset: true });
     expect(sandbox.messages()).toEqual([]);
-    expect((await send({})).json.message_id).toBe(1);
+    // Ids do not restart after a reset: an app's records never see one twice.
+    expect((await send({})).json.message_id).toBeGreaterThan(id);
   });
 
   it('answers bad control input with 400 JSON naming the field', async () => {
@@ -454,6 +485,8 @@ describe('control endpoints', () => {
       '/v1/message-cancel',
       '/v1/stop-sms/add',
       '/v1/stop-sms/delete',
+      '/v1/lookup',
+      '/v1/bulk-status-by-tag',
       '/__sandbox/faults',
       '/__sandbox/replies',
       '/v1/%E0%A4%A',
@@ -464,6 +497,13 @@ describe('control endpoints', () => {
         fc.oneof(
           fc.jsonValue().map((v) => JSON.stringify(v)),
           fc.string(),
+          // the endpoints' own fields, holding any JSON value
+          fc
+            .dictionary(
+              fc.constantFrom('apiKey', 'phoneNumbers', 'tag', 'page', 'to', 'from', 'message'),
+              fc.jsonValue(),
+            )
+            .map((v) => JSON.stringify(v)),
         ),
         fc.constantFrom('application/json', 'application/x-www-form-urlencoded', 'text/plain'),
         async (path, body, type) => {
@@ -476,7 +516,7 @@ describe('control endpoints', () => {
           expect(answer.text.length).toBeGreaterThan(0);
         },
       ),
-      { numRuns: 150 },
+      { numRuns: 250 },
     );
     expect((await call(`${sandbox.baseUrl}/me?apiKey=${KEY}`)).json.success).toBe(true);
   });
@@ -486,17 +526,19 @@ describe('history, determinism, secrets, options', () => {
   it('keeps at most maxMessages, counts the dropped ones', async () => {
     const small = await startSandbox({ maxMessages: 3 });
     try {
+      const ids: number[] = [];
       for (let i = 0; i < 5; i++) {
-        await call(`${small.baseUrl}/vn/send`, {
+        const sent = await call(`${small.baseUrl}/vn/send`, {
           json: { apiKey: KEY, to: TO, from: FROM, message: `m${i}` },
         });
+        ids.push(sent.json.message_id as number);
       }
-      expect(small.messages().map((m) => m.messageId)).toEqual(['3', '4', '5']);
+      expect(small.messages().map((m) => m.messageId)).toEqual(ids.slice(2).map(String));
       expect(small.droppedMessages()).toBe(2);
       const listed = await call(`${small.url}/__sandbox/messages`);
       expect(listed.json).toMatchObject({ total: 3, dropped: 2 });
       const gone = await call(
-        `${small.baseUrl}/message-status?apiKey=${KEY}&messageId=1&phoneNumber=${TO}`,
+        `${small.baseUrl}/message-status?apiKey=${KEY}&messageId=${ids[0]}&phoneNumber=${TO}`,
       );
       expect(gone.json.code).toBe(4);
     } finally {

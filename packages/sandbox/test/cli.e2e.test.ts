@@ -66,7 +66,8 @@ describe('smspartner-sandbox CLI', () => {
       const sent = await call(`${origin}/v1/vn/send`, {
         json: { apiKey: 'cli-secret-key', to: '0612345678', from: '33700000000', message: 'hi' },
       });
-      expect(sent.json).toMatchObject({ success: true, message_id: 1, nb_sms: 1 });
+      expect(sent.json).toMatchObject({ success: true, nb_sms: 1 });
+      expect(Number.isSafeInteger(sent.json.message_id)).toBe(true);
       const refused = await call(`${origin}/v1/me?apiKey=other`);
       expect(refused.json.code).toBe(10);
       const me = await call(`${origin}/v1/me?apiKey=cli-secret-key`);
@@ -86,12 +87,47 @@ describe('smspartner-sandbox CLI', () => {
     [['--price', '-1'], '--price'],
     [['--bogus'], 'bogus'],
     [['stray'], 'stray'],
+    [['--rate-limit', 'fast'], '--rate-limit must be N/s'],
+    [['--rate-limit', '0/s'], '--rate-limit'],
   ])('rejects %j with exit code 2 and a message', async (args, message) => {
     const cli = run(args);
     cli.ready.catch(() => undefined);
     expect(await cli.exited).toBe(2);
     expect(cli.output().stderr).toContain(message);
     expect(cli.output().stderr).toContain('Usage: smspartner-sandbox');
+  });
+
+  it('issues ids a restarted process never repeats', async () => {
+    const ids: number[] = [];
+    for (let run_ = 0; run_ < 2; run_++) {
+      const cli = run(['--quiet']);
+      const origin = await cli.ready;
+      for (let i = 0; i < 3; i++) {
+        const sent = await call(`${origin}/v1/vn/send`, {
+          json: { apiKey: 'k', to: '0612345678', from: '33700000000', message: `run ${run_}` },
+        });
+        ids.push(sent.json.message_id as number);
+      }
+      cli.child.kill('SIGTERM');
+      expect(await cli.exited).toBe(0);
+    }
+    expect(new Set(ids).size).toBe(6);
+    expect(Math.min(...ids.slice(3))).toBeGreaterThan(Math.max(...ids.slice(0, 3)));
+  });
+
+  it('--rate-limit N/s: never more than N admitted per second', async () => {
+    const cli = run(['--quiet', '--rate-limit', '2/s']);
+    const origin = await cli.ready;
+    const started = performance.now();
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () => call(`${origin}/v1/me?apiKey=k`)),
+    );
+    const elapsed = performance.now() - started;
+    const admitted = answers.filter((a) => a.status === 200).length;
+    // Bounded by the time the burst really took, so the check holds on a slow machine too.
+    expect(admitted).toBeLessThanOrEqual(2 * (Math.floor(elapsed / 1000) + 1));
+    expect(answers.every((a) => a.status === 200 || a.status === 429)).toBe(true);
+    if (elapsed < 1000) expect(admitted).toBe(2);
   });
 
   it('prints help with exit code 0', async () => {

@@ -1,8 +1,5 @@
-import {
-  normalizeDeliveryStatus,
-  parseProviderDate,
-  toProviderSchedule,
-} from '@smspartner-kit/core';
+import { normalizeDeliveryStatus } from '@smspartner-kit/core';
+import { parseProviderDate, toProviderSchedule } from '@smspartner-kit/core/internal';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   type ReceiptShape,
@@ -59,13 +56,14 @@ describe.each<ReceiptShape>(['json', 'form', 'query'])('receipts as %s', (shape)
     const { sandbox, receiver } = await setup({ receiptShape: shape });
     const find = await sendOutcomes(sandbox, receiver);
     const delivered = find('phoneNumber', '33612345678');
+    const id = sandbox.messages().find((m) => m.to === '33612345678')?.messageId as string;
     expect(delivered?.path).toBe('/dlr');
     expect(delivered?.query.token).toBe('s3cret');
     if (shape === 'json') {
       expect(delivered?.method).toBe('POST');
       expect(delivered?.headers['content-type']).toContain('application/json');
       expect(delivered?.fields).toEqual({
-        messageId: 1,
+        messageId: Number(id),
         phoneNumber: '33612345678',
         status: 'Delivered',
         date: PARIS,
@@ -78,7 +76,7 @@ describe.each<ReceiptShape>(['json', 'form', 'query'])('receipts as %s', (shape)
       }
       const { token: _token, ...fields } = delivered?.fields ?? {};
       expect(shape === 'form' ? delivered?.fields : fields).toEqual({
-        messageId: '1',
+        messageId: id,
         phoneNumber: '33612345678',
         status: 'Delivered',
         date: PARIS,
@@ -106,12 +104,13 @@ describe('receipts, Vonage style', () => {
     const { sandbox, receiver } = await setup({ receiptShape: 'vonage' });
     const find = await sendOutcomes(sandbox, receiver);
     const delivered = find('msisdn', '33612345678');
+    const id = sandbox.messages().find((m) => m.to === '33612345678')?.messageId;
     expect(delivered?.method).toBe('POST');
     expect(delivered?.fields).toEqual({
       msisdn: '33612345678',
       to: FROM,
       'network-code': '20801',
-      messageId: '1',
+      messageId: id,
       price: '0.038',
       status: 'delivered',
       scts: '2603021000',
@@ -219,7 +218,10 @@ describe('deferred sends', () => {
     const me = await call(`${sandbox.baseUrl}/me?apiKey=${KEY}`);
     expect((me.json.credits as { toSend: number }).toSend).toBe(1);
     const [receipt] = await receiver.waitFor(1);
-    expect(receipt?.fields).toMatchObject({ messageId: 1, status: 'Delivered' });
+    expect(receipt?.fields).toMatchObject({
+      messageId: answer.json.message_id,
+      status: 'Delivered',
+    });
     expect(parseProviderDate(receipt?.fields.date)?.getTime()).toBeGreaterThanOrEqual(at);
     expect(sandbox.messages()[0]?.status).toBe('delivered');
   });

@@ -19,6 +19,7 @@ import {
   smsPartnerClassTable,
 } from './replacements.js';
 import { splitIntoParts } from './split.js';
+import { STOP_SMS_MENTION } from './stop-mention.js';
 import type {
   CountSegmentsOptions,
   Encoding,
@@ -153,8 +154,8 @@ function ucsPass(text: string, table: Uint8Array): number {
     const kind = table[text.charCodeAt(i)]!;
     let length = 2;
     if (kind === HIGH_SURROGATE) {
-      const next = text.charCodeAt(i + 1);
-      if (next < 0xdc00 || next > 0xdfff) continue; // lone high surrogate: 1 unit
+      const next = text.charCodeAt(i + 1); // NaN at the end of the text: not a low surrogate
+      if (!(next >= 0xdc00 && next <= 0xdfff)) continue; // lone high surrogate: 1 unit
     } else if (kind === LOW_SURROGATE) {
       continue; // lone low surrogate: 1 unit
     } else if (kind >= REPLACED_BY_NOTHING) {
@@ -216,17 +217,19 @@ function describe(found: NonGsmCharacter[]): string {
   return shown.join(', ') + more;
 }
 
-const OPTION_KEYS = new Set(['replacements', 'encoding', 'graphemeSafe']);
+const OPTION_KEYS = new Set(['replacements', 'encoding', 'graphemeSafe', 'isStopSms']);
 
 // Options of the current call, in module variables: no allocation when none are given.
 let optSmsPartner = true;
 let optEncoding: 'auto' | Encoding = 'auto';
 let optGraphemeSafe = false;
+let optStopSms = false;
 
 function readOptions(options: CountSegmentsOptions | undefined): void {
   optSmsPartner = true;
   optEncoding = 'auto';
   optGraphemeSafe = false;
+  optStopSms = false;
   if (options === undefined) return;
   if (options === null || typeof options !== 'object') {
     throw new TypeError('countSegments: options must be an object');
@@ -234,11 +237,11 @@ function readOptions(options: CountSegmentsOptions | undefined): void {
   for (const key in options) {
     if (!OPTION_KEYS.has(key)) {
       throw new TypeError(
-        `countSegments: unknown option ${JSON.stringify(key)} (expected replacements, encoding, graphemeSafe)`,
+        `countSegments: unknown option ${JSON.stringify(key)} (expected replacements, encoding, graphemeSafe, isStopSms)`,
       );
     }
   }
-  const { replacements, encoding, graphemeSafe } = options;
+  const { replacements, encoding, graphemeSafe, isStopSms } = options;
   if (replacements !== undefined && replacements !== 'smspartner' && replacements !== 'none') {
     throw new RangeError(
       `countSegments: options.replacements must be 'smspartner' or 'none' (got ${JSON.stringify(replacements)})`,
@@ -257,20 +260,26 @@ function readOptions(options: CountSegmentsOptions | undefined): void {
   if (graphemeSafe !== undefined && typeof graphemeSafe !== 'boolean') {
     throw new TypeError('countSegments: options.graphemeSafe must be a boolean');
   }
+  if (isStopSms !== undefined && typeof isStopSms !== 'boolean') {
+    throw new TypeError('countSegments: options.isStopSms must be a boolean');
+  }
   optSmsPartner = replacements !== 'none';
   optEncoding = encoding ?? 'auto';
   optGraphemeSafe = graphemeSafe ?? false;
+  optStopSms = isStopSms ?? false;
 }
 
 /**
  * Counts the SMS a text is billed as (3GPP TS 23.038 / 23.040), after SMS Partner's replacements
  * by default. Linear time; `parts`, `text`, `replacements` and `nonGsmCharacters` are computed on
  * first read. Forcing `encoding: 'GSM-7'` on a text with characters outside GSM 03.38 throws a
- * RangeError naming them (with a `nonGsmCharacters` property).
+ * RangeError naming them (with a `nonGsmCharacters` property). With `isStopSms`, the text counted
+ * (and shown in `text` / `parts`) is the message followed by `STOP_SMS_MENTION`.
  */
 export function countSegments(text: string, options?: CountSegmentsOptions): SegmentCount {
   if (typeof text !== 'string') throw new TypeError('countSegments: text must be a string');
   readOptions(options);
+  if (optStopSms) text += STOP_SMS_MENTION;
   const smsPartner = optSmsPartner;
   const wanted = optEncoding;
   const graphemeSafe = optGraphemeSafe;

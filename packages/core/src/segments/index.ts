@@ -4,6 +4,7 @@
  */
 export { countSegments } from './count.js';
 export { applySmsPartnerReplacements } from './replacements.js';
+export { STOP_SMS_MENTION } from './stop-mention.js';
 export type {
   CountSegmentsOptions,
   Encoding,

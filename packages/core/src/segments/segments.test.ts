@@ -4,11 +4,16 @@ import {
   countSegments,
   type SegmentCount,
   SMS_PARTNER_MAX_PARTS,
+  STOP_SMS_MENTION,
 } from './index.js';
 
 const FAMILY = '👨‍👩‍👧‍👦'; // 4 emoji + 3 ZWJ = 11 UTF-16 units, one grapheme cluster
 const FLAG_FR = '🇫🇷'; // 2 regional indicators = 4 units
 const THUMBS_UP_MEDIUM = '👍🏽'; // emoji + skin tone modifier = 4 units
+
+/** UTF-16 units of every part but the last. */
+const sumBefore = (parts: string[]) =>
+  parts.slice(0, -1).reduce((total, part) => total + part.length, 0);
 
 function summary(result: SegmentCount) {
   return {
@@ -135,6 +140,56 @@ describe('UCS-2 boundaries (70 / 67)', () => {
     }
     const reversed = countSegments(`${'ж'.repeat(66)}\ude00\ud83d${'ж'.repeat(3)}`);
     expect(reversed.parts.map((p) => p.length)).toEqual([67, 4]);
+  });
+
+  it('segments always equal the parts at every UCS-2 boundary, with lone surrogates and pairs', () => {
+    // The regression: a lone high surrogate at the very end was read as half of a pair.
+    expect(summary(countSegments(`${'a'.repeat(133)}\ud83d`))).toMatchObject({
+      segments: 2,
+      units: 134,
+    });
+    expect(summary(countSegments(`${'a'.repeat(200)}\ud83d`))).toMatchObject({
+      segments: 3,
+      units: 201,
+    });
+    const HIGH = '\ud83d';
+    const LOW = '\ude00';
+    const PAIR = '😀';
+    const endings = [HIGH, LOW, PAIR, HIGH + HIGH, LOW + HIGH, PAIR + HIGH, HIGH + PAIR, LOW + LOW];
+    const boundaries = [70, ...Array.from({ length: 10 }, (_, k) => 67 * (k + 1))];
+    let checked = 0;
+    for (const boundary of boundaries) {
+      for (let n = boundary - 4; n <= boundary + 1; n++) {
+        for (const ending of endings) {
+          for (const text of [
+            'a'.repeat(n) + ending,
+            ending + 'a'.repeat(n),
+            `${'a'.repeat(n)}${ending}b`,
+          ]) {
+            const result = countSegments(text);
+            const where = JSON.stringify(text.replace(/a+/, (a) => `a×${a.length}`));
+            const units = text.length; // every unit of these texts costs 1, a pair 2
+            expect(result.encoding, where).toBe('UCS-2');
+            expect(result.units, where).toBe(units);
+            expect(result.segments, where).toBe(result.parts.length);
+            expect(result.parts.join(''), where).toBe(text);
+            const limit = result.segments > 1 ? 67 : 70;
+            for (const part of result.parts) expect(part.length, where).toBeLessThanOrEqual(limit);
+            // No pair is split across parts.
+            const pairsSplit = result.parts
+              .slice(1)
+              .filter(
+                (part, k) =>
+                  /^[\udc00-\udfff]/.test(part) && /[\ud800-\udbff]$/.test(result.parts[k] ?? ''),
+              );
+            expect(pairsSplit, where).toEqual([]);
+            expect(result.remaining, where).toBe(limit - (units - sumBefore(result.parts)));
+            checked++;
+          }
+        }
+      }
+    }
+    expect(checked).toBe(boundaries.length * 6 * endings.length * 3);
   });
 
   it('a single GSM text can be forced to UCS-2', () => {
@@ -381,6 +436,7 @@ describe('options and errors', () => {
     expect(bad({ encoding: 'gsm' })).toThrow(/options\.encoding/);
     expect(bad({ replacements: 'all' })).toThrow(/options\.replacements/);
     expect(bad({ graphemeSafe: 'yes' })).toThrow(/options\.graphemeSafe/);
+    expect(bad({ isStopSms: 1 })).toThrow(/options\.isStopSms/);
     expect(bad({ encodig: 'UCS-2' })).toThrow(/unknown option "encodig"/);
     expect(bad(null)).toThrow(TypeError);
     expect(() => countSegments(42 as never)).toThrow(TypeError);
@@ -406,6 +462,35 @@ describe('options and errors', () => {
     expect(SMS_PARTNER_MAX_PARTS).toBe(10);
     expect(countSegments('a'.repeat(153 * 10)).segments).toBe(SMS_PARTNER_MAX_PARTS);
     expect(countSegments('a'.repeat(153 * 10 + 1)).segments).toBe(SMS_PARTNER_MAX_PARTS + 1);
+  });
+});
+
+describe('isStopSms: the STOP mention the provider appends', () => {
+  it('is counted after the message: 25 GSM-7 units (its line break is sent as :br:)', () => {
+    expect(STOP_SMS_MENTION).toBe('\nSTOP SMS: repondez STOP');
+    expect(countSegments(STOP_SMS_MENTION).units).toBe(25);
+    const plain = countSegments('a'.repeat(135));
+    const stop = countSegments('a'.repeat(135), { isStopSms: true });
+    expect(plain.segments).toBe(1);
+    expect(stop.units).toBe(160);
+    expect(stop.segments).toBe(1);
+    expect(countSegments('a'.repeat(136), { isStopSms: true }).segments).toBe(2);
+    expect(stop.text).toBe(`${'a'.repeat(135)}:br:STOP SMS: repondez STOP`);
+    expect(stop.parts.join('')).toBe(stop.text);
+  });
+
+  it('a 150-character message is 1 SMS alone and 2 with the mention (what the provider bills)', () => {
+    const message = 'x'.repeat(150);
+    expect(countSegments(message).segments).toBe(1);
+    expect(countSegments(message, { isStopSms: true }).segments).toBe(2);
+    expect(countSegments(message, { isStopSms: false }).segments).toBe(1);
+  });
+
+  it('applies with the other options: UCS-2 messages and no replacements', () => {
+    const ucs = countSegments('😀'.repeat(10), { isStopSms: true });
+    expect(ucs.encoding).toBe('UCS-2');
+    expect(ucs.units).toBe(20 + 25);
+    expect(countSegments('a', { isStopSms: true, replacements: 'none' }).units).toBe(1 + 24);
   });
 });
 

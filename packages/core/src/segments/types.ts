@@ -7,6 +7,11 @@ export interface CountSegmentsOptions {
   encoding?: 'auto' | Encoding;
   /** Keep extended grapheme clusters (ZWJ families, flags, skin tones) whole across parts. */
   graphemeSafe?: boolean;
+  /**
+   * Count the message as sent with `isStopSms: true`: followed by `STOP_SMS_MENTION`, which the
+   * provider appends (and bills). Same name as the send parameter.
+   */
+  isStopSms?: boolean;
 }
 
 /** One change made before sending; `index`/`length` are in the ORIGINAL text. */
