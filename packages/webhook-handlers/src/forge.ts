@@ -1,4 +1,5 @@
-import { type DeliveryStatus, formatProviderDate, formatScts } from '@smspartner-kit/core';
+import type { DeliveryStatus } from '@smspartner-kit/core';
+import { formatProviderDate, formatScts } from '@smspartner-kit/core/internal';
 import type { HandleRequest } from './http.js';
 import type { WebhookKind } from './types.js';
 

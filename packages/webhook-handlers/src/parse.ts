@@ -1,4 +1,5 @@
-import { normalizeDeliveryStatus, parseProviderDate } from '@smspartner-kit/core';
+import { normalizeDeliveryStatus } from '@smspartner-kit/core';
+import { parseProviderDate } from '@smspartner-kit/core/internal';
 import { z } from 'zod';
 import { type WebhookIssue, WebhookPayloadError } from './errors.js';
 import { type Charset, type FlatPayload, flatten, NO_REJECTIONS } from './input.js';
