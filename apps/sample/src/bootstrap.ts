@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Logger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { SmsPartnerClient } from '@smspartner-kit/core';
 import { smsPartnerErrorHandler, smsPartnerWebhooks } from '@smspartner-kit/express';
 import {
   SMS_PARTNER_CLIENT,
@@ -19,7 +20,6 @@ import {
   type ReconcileReport,
   type ReconcileState,
   reconcileUnresolvedSends,
-  type TagStatusSource,
 } from './reconcile.js';
 import { requestGuard } from './request-guard.js';
 import { Store, type StoreOptions } from './store.js';
@@ -134,7 +134,7 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
       config.publicUrl = `http://127.0.0.1:${port}`;
     }
     const nest = app;
-    const client = nest.get<TagStatusSource>(SMS_PARTNER_CLIENT);
+    const client = nest.get<SmsPartnerClient>(SMS_PARTNER_CLIENT);
     const logger = new Logger('Reconcile');
     const reconciled = reconcileUnresolvedSends(store, client, (line) => logger.warn(line))
       .catch((error: unknown) => {

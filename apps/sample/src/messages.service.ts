@@ -99,7 +99,8 @@ export class MessagesService {
   private async sendOnce(body: unknown): Promise<SendOutcome> {
     const input = parseInput(sendMessageBodySchema, body);
     const to = normalizePhoneNumber(input.to);
-    const count = countSegments(input.message);
+    // What will be billed: with isStopSms the provider appends the STOP mention.
+    const count = countSegments(input.message, { isStopSms: input.isStopSms === true });
     const intent = await this.openIntent({
       to,
       text: input.message,

@@ -1,17 +1,5 @@
-import type { DeliveryStatus } from '@smspartner-kit/core';
+import type { SmsPartnerClient, TagStatus } from '@smspartner-kit/core';
 import type { Store } from './store.js';
-
-/** What core's `client.getStatusesByTag` answers (one entry per recipient sent under the tag). */
-interface TagStatus {
-  phoneNumber: string;
-  messageId?: string;
-  status: DeliveryStatus;
-  providerStatus: string;
-  date?: Date;
-}
-export interface TagStatusSource {
-  getStatusesByTag?(tag: string): Promise<TagStatus[]>;
-}
 
 /** What `GET /api/info` shows of the start-up reconciliation. */
 export interface ReconcileState {
@@ -37,15 +25,11 @@ const digits = (phone: string): string => phone.replace(/\D/g, '').replace(/^00/
  */
 export async function reconcileUnresolvedSends(
   store: Store,
-  client: TagStatusSource,
+  client: Pick<SmsPartnerClient, 'getStatusesByTag'>,
   log: (line: string) => void,
 ): Promise<ReconcileReport> {
   const open = await store.listUnresolvedSends({ limit: 10_000 });
   const report: ReconcileReport = { checked: open.length, recovered: 0, unresolved: 0 };
-  if (typeof client.getStatusesByTag !== 'function') {
-    report.unresolved = open.length;
-    return report;
-  }
   for (const intent of open) {
     let found: TagStatus | undefined;
     try {

@@ -3,8 +3,8 @@ import {
   phoneNumberSchema,
   SmsPartnerValidationError,
   tagSchema,
-  toFieldIssues,
 } from '@smspartner-kit/core';
+import { toFieldIssues } from '@smspartner-kit/core/internal';
 import { z } from 'zod';
 
 /** Parses request input; any problem becomes core's validation error (→ 400 with field issues). */
