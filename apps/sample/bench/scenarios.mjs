@@ -1,9 +1,11 @@
 // The burst and crash scenarios, run at full size by burst.mjs / crash.mjs and small by the tests.
 import { rmSync } from 'node:fs';
+import { createServer } from 'node:http';
 import {
   check,
   load,
   readDatabase,
+  recipient,
   startAppProcess,
   startSandboxProcess,
   tempDatabase,
@@ -76,11 +78,12 @@ export async function crashRun({ mode, after, concurrency = 50 }) {
  * Runs each burst (`bursts[i]` sends at `concurrency`) on one app, waits for every receipt the
  * sandbox sends to be answered, stops the app gracefully and checks the database.
  */
-export async function burstRun({ bursts, concurrency = 50, sandboxArgs = [] }) {
+export async function burstRun({ bursts, concurrency = 50, sandboxArgs = [], baseline = false }) {
   const sandbox = await startSandboxProcess(sandboxArgs);
   const dir = tempDatabase();
   const results = [];
   try {
+    if (baseline) results.push({ baseline: await noopBaseline(sandbox, bursts[0], concurrency) });
     let app = await startAppProcess({ dir, sandbox });
     let start = 0;
     for (const total of bursts) {
@@ -134,6 +137,69 @@ export async function burstRun({ bursts, concurrency = 50, sandboxArgs = [] }) {
     await sandbox.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Callback figures of the sandbox's receipts, per attempt. */
+function callbackStats(callbacks, ids) {
+  const dlr = callbacks.filter((c) => c.kind === 'dlr' && ids.has(c.messageId));
+  const durations = dlr.map((c) => c.durationMs).sort((a, b) => a - b);
+  const final = [...finalDlrs(dlr).values()];
+  return {
+    attempts: dlr.length,
+    failedAttempts: dlr.filter((c) => !c.ok).length,
+    givenUp: final.filter((c) => !c.ok).length,
+    ms: {
+      p50: durations[Math.floor(durations.length * 0.5)],
+      p99: durations[Math.floor(durations.length * 0.99)],
+      max: durations.at(-1),
+    },
+  };
+}
+
+/**
+ * The baseline: the same burst sent straight to the sandbox with a receiver that answers every
+ * receipt at once (node:http, no work). What the sandbox's callbacks look like when the receiver
+ * costs nothing.
+ */
+async function noopBaseline(sandbox, total, concurrency) {
+  const server = createServer((req, res) => {
+    req.resume();
+    res.end('ok');
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const urlDlr = `http://127.0.0.1:${server.address().port}/dlr`;
+  const ids = new Set();
+  let next = 0;
+  const t0 = performance.now();
+  async function worker() {
+    while (next < total) {
+      const i = next++;
+      const response = await fetch(`${sandbox.baseUrl}/vn/send`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          apiKey: 'bench',
+          to: recipient(1_000_000 + i),
+          from: '33700000000',
+          message: `baseline ${i}`,
+          urlDlr,
+          sandbox: 1,
+        }),
+      });
+      const body = await response.json();
+      if (body.message_id !== undefined) ids.add(String(body.message_id));
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const sendMs = Math.round(performance.now() - t0);
+  const callbacks = await until(
+    () => sandbox.callbacks(),
+    (list) => finalDlrs(list.filter((c) => ids.has(c.messageId))).size >= ids.size,
+    600,
+    1000,
+  );
+  server.close();
+  return { sends: total, accepted: ids.size, sendMs, callbacks: callbackStats(callbacks, ids) };
 }
 
 /** Per message, its last receipt attempt once the sandbox is done with it (ok, or out of retries). */
