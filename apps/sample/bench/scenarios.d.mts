@@ -16,15 +16,18 @@ export interface Check {
 export interface CrashResult {
   mode: 'sigterm' | 'kill9';
   exit: { code: number | null; signal: string | null };
-  interruptedAtRestart: number | null;
-  reconciliation: { checked: number; recovered: number; unresolved: number };
-  unresolvedAfterRestart: number;
+  /** With `restart` (the default). */
+  interruptedAtRestart?: number;
+  reconciliation?: { checked: number; recovered: number; unresolved: number };
+  unresolvedAfterRestart?: number;
   check: Check;
 }
 export function crashRun(options: {
   mode: 'sigterm' | 'kill9';
   after: number;
   concurrency?: number;
+  /** Restart on the same database and let it reconcile before checking. Default true. */
+  restart?: boolean;
 }): Promise<CrashResult>;
 export interface BurstResult {
   sends: number;
@@ -36,4 +39,5 @@ export function burstRun(options: {
   bursts: number[];
   concurrency?: number;
   sandboxArgs?: string[];
+  baseline?: boolean;
 }): Promise<BurstResult[]>;

@@ -25,7 +25,7 @@ async function reconciled(app) {
  * Loads the app until `after` sends were acknowledged, then SIGTERM (graceful stop) or SIGKILL;
  * restarts it on the same database and sandbox, lets it reconcile, stops it, and checks.
  */
-export async function crashRun({ mode, after, concurrency = 50 }) {
+export async function crashRun({ mode, after, concurrency = 50, restart = true }) {
   const sandbox = await startSandboxProcess();
   const dir = tempDatabase();
   try {
@@ -45,12 +45,20 @@ export async function crashRun({ mode, after, concurrency = 50 }) {
     });
     const exit = await app.exited;
     const loadMs = Math.round(performance.now() - started);
-    const again = await startAppProcess({ dir, sandbox });
-    const restart = /unknown sends\s+(\d+)/.exec(again.banner)?.[1];
-    const report = await reconciled(again);
-    const unresolved = (await (await fetch(`${again.url}/api/sends/unresolved`)).json()).sends
-      .length;
-    const secondExit = await again.kill('SIGTERM');
+    let restarted = null;
+    if (restart) {
+      const again = await startAppProcess({ dir, sandbox });
+      const interrupted = /unknown sends\s+(\d+)/.exec(again.banner)?.[1];
+      const reconciliation = await reconciled(again);
+      const unresolved = (await (await fetch(`${again.url}/api/sends/unresolved`)).json()).sends
+        .length;
+      restarted = {
+        interruptedAtRestart: interrupted === undefined ? 0 : Number(interrupted),
+        reconciliation,
+        unresolvedAfterRestart: unresolved,
+        secondExit: await again.kill('SIGTERM'),
+      };
+    }
     const database = await readDatabase(dir);
     const sandboxMessages = await sandbox.messages();
     return {
@@ -62,10 +70,7 @@ export async function crashRun({ mode, after, concurrency = 50 }) {
       httpFailures: Object.fromEntries(run.failures.http),
       networkFailures: run.failures.network,
       exit,
-      interruptedAtRestart: restart === undefined ? null : Number(restart),
-      reconciliation: report,
-      unresolvedAfterRestart: unresolved,
-      secondExit,
+      ...restarted,
       check: check({ sandboxMessages, database, acked: run.acked }),
     };
   } finally {
