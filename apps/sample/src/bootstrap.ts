@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Logger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -25,6 +26,15 @@ import { requestGuard } from './request-guard.js';
 import { Store, type StoreOptions } from './store.js';
 import { WEBHOOKS_PATH } from './tokens.js';
 import { UnexpectedErrorFilter } from './unexpected-error.filter.js';
+
+/** Rejects with the listen error (EADDRINUSE, EACCES…) if the port cannot be bound. */
+function assertPortFree(port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(port, host, () => probe.close(() => resolve()));
+  });
+}
 
 export const PUBLIC_DIR = fileURLToPath(new URL('../public/', import.meta.url));
 
@@ -67,6 +77,9 @@ export interface RunningApp {
 export async function startApp(options: StartOptions = {}): Promise<RunningApp> {
   const env = options.env ?? process.env;
   const config = loadConfig(env);
+  // Before anything starts (and before Nest would log the raw error): a taken port is a one-line
+  // message in main.ts.
+  if (config.port !== 0) await assertPortFree(config.port, config.host);
   // The database (WASM start-up) and the sandbox start side by side.
   const sandboxOptions =
     options.sandbox?.dlrDelayMs === undefined ? {} : { dlrDelayMs: options.sandbox.dlrDelayMs };
@@ -163,7 +176,11 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
       await nest.close();
       // Handlers the webhooks package answered early may still be writing.
       await inFlight.drain(Math.max(0, deadline - Date.now()));
-      await reconciled;
+      // A reconciliation still waiting on the provider gives up when the store closes.
+      await Promise.race([
+        reconciled,
+        new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now())).unref()),
+      ]);
       await sandbox?.close();
       await store.close();
     };

@@ -20,10 +20,10 @@ function explain(error: unknown): string | undefined {
     }
   })();
   if (code === 'EADDRINUSE') {
-    return `Port ${port} is already in use: stop the other program or choose another port, e.g. PORT=3001 pnpm start`;
+    return `Port ${port} (PORT) is already in use: stop the other program or choose another port, e.g. PORT=3001 pnpm start`;
   }
   if (code === 'EACCES') {
-    return `Port ${port} needs privileges this user lacks: choose a port above 1023, e.g. PORT=3000`;
+    return `Port ${port} (PORT) needs privileges this user lacks: choose a port above 1023, e.g. PORT=3000`;
   }
   if (code === 'EADDRNOTAVAIL') {
     return `HOST ${process.env.HOST} is not an address of this machine: unset HOST or use 127.0.0.1`;
