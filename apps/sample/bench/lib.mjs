@@ -114,7 +114,8 @@ export const recipient = (i) => `336${10_000_000 + i * 10 + 5}`;
 
 /**
  * Sends `total` SMS through the app's API, `concurrency` at a time. `onAck(count)` runs after each
- * 201; sending stops at the first connection error (the app is gone) with `stopOnNetworkError`.
+ * 201. A connection error is counted; it ends the run once `stopOnNetworkError()` says the app
+ * was stopped.
  */
 export async function load({
   url,
@@ -122,7 +123,7 @@ export async function load({
   concurrency,
   start = 0,
   onAck = () => {},
-  stopOnNetworkError = true,
+  stopOnNetworkError = () => false,
 }) {
   const acked = new Map(); // index -> messageId
   const failures = { http: new Map(), network: 0 };
@@ -147,7 +148,8 @@ export async function load({
         }
       } catch {
         failures.network++;
-        if (stopOnNetworkError) stop = true; // the app is gone: stop this run
+        // After the app was told to stop, a refused connection means it is gone.
+        if (stopOnNetworkError()) stop = true;
       }
     }
   }

@@ -36,6 +36,7 @@ export async function crashRun({ mode, after, concurrency = 50, restart = true }
       url: app.url,
       total: 1_000_000,
       concurrency,
+      stopOnNetworkError: () => stopped,
       onAck: (n) => {
         if (!stopped && n >= after) {
           stopped = true;
@@ -98,7 +99,6 @@ export async function burstRun({ bursts, concurrency = 50, sandboxArgs = [], bas
         total,
         concurrency,
         start,
-        stopOnNetworkError: false,
       });
       const sendMs = Math.round(performance.now() - t0);
       start += total;
