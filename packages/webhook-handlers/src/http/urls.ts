@@ -1,4 +1,4 @@
-import { parseConfigOptions } from '@smspartner-kit/core';
+import { parseConfigOptions } from '@smspartner-kit/core/internal';
 import { z } from 'zod';
 import { DEFAULT_PATH, mountPath } from './contract.js';
 
