@@ -13,7 +13,7 @@ import {
 } from '../src/index.js';
 import { API_KEY, Inbox, VIRTUAL_NUMBER, WEBHOOK_SECRET } from './helpers.js';
 
-const clientOptions = { apiKey: API_KEY, baseUrl: 'http://127.0.0.1:9/v1' };
+const clientOptions = { apiKey: API_KEY, baseUrl: 'http://127.0.0.1:4/v1' };
 const withWebhooks: SmsPartnerModuleOptions = {
   ...clientOptions,
   webhooks: { secret: WEBHOOK_SECRET },

@@ -46,7 +46,7 @@ type AppOptions = { rawBody?: boolean; bodyParser?: boolean };
 async function startApp(webhooks: SmsPartnerModuleWebhooksOptions, appOptions: AppOptions = {}) {
   @Module({
     imports: [
-      SmsPartnerModule.forRoot({ apiKey: API_KEY, baseUrl: 'http://127.0.0.1:9/v1', webhooks }),
+      SmsPartnerModule.forRoot({ apiKey: API_KEY, baseUrl: 'http://127.0.0.1:4/v1', webhooks }),
     ],
     providers: [Handlers],
   })
@@ -350,7 +350,7 @@ describe('a decorated handler that throws', () => {
       imports: [
         SmsPartnerModule.forRoot({
           apiKey: API_KEY,
-          baseUrl: 'http://127.0.0.1:9/v1',
+          baseUrl: 'http://127.0.0.1:4/v1',
           webhooks: { secret: WEBHOOK_SECRET, logger: {} },
         }),
       ],

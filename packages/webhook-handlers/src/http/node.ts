@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parseConfigOptions } from '@smspartner-kit/core';
+import { parseConfigOptions } from '@smspartner-kit/core/internal';
 import { z } from 'zod';
 import type { Webhooks } from '../router/webhooks.js';
 import {

@@ -1,10 +1,5 @@
-import {
-  detectOptOut,
-  type FieldIssue,
-  normalizeDeliveryStatus,
-  parseProviderDate,
-  replyKeyword,
-} from '@smspartner-kit/core';
+import { detectOptOut, type FieldIssue, normalizeDeliveryStatus } from '@smspartner-kit/core';
+import { parseProviderDate, replyKeyword } from '@smspartner-kit/core/internal';
 import { z } from 'zod';
 import { WebhookPayloadError } from '../errors.js';
 import type { DeliveryReceipt, InboundMessage, ParseOptions } from '../types.js';

@@ -1,4 +1,5 @@
-import { SmsPartnerConfigError, toFieldIssues } from '@smspartner-kit/core';
+import { SmsPartnerConfigError } from '@smspartner-kit/core';
+import { toFieldIssues } from '@smspartner-kit/core/internal';
 import { z } from 'zod';
 import type { Logger, ReassemblyStore, WebhookStore } from '../types.js';
 import { MemoryReassemblyStore, MemoryWebhookStore } from './memory-stores.js';

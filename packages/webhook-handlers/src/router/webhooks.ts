@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { detectOptOut, replyKeyword } from '@smspartner-kit/core';
+import { detectOptOut } from '@smspartner-kit/core';
+import { replyKeyword } from '@smspartner-kit/core/internal';
 import { WebhookHandlerError, WebhookPayloadError } from '../errors.js';
 import { parseDeliveryReceipt, parseInboundMessage } from '../parse/parse.js';
 import type {

@@ -1,4 +1,5 @@
-import { type DeliveryStatus, formatProviderDate, formatScts } from '@smspartner-kit/core';
+import type { DeliveryStatus } from '@smspartner-kit/core';
+import { formatProviderDate, formatScts } from '@smspartner-kit/core/internal';
 import type { WebhookKind } from '../types.js';
 
 /** Test helpers: payloads shaped like the provider's, to post to your app or pass to `receive`. */
