@@ -37,7 +37,8 @@ const sampler = (async () => {
 const env = {
   PREFIX: prefix,
   BASE_URL: sb.baseUrl,
-  CONCURRENCY: '50',
+  CONCURRENCY: '20',
+  TIMEOUT_MS: '10000', // core's default; a short one turns an overloaded sandbox into unknown outcomes
   LOCK_MS: '30000',
   STALLED_MS: '30000',
 };
