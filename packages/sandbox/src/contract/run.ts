@@ -108,6 +108,8 @@ export interface ContractReport {
 
 /** Default recipient of sandboxed sends: 06 39 98 xx xx is reserved by ARCEP for fiction. */
 export const FICTIONAL_NUMBER = '33639980042';
+/** Put on the emulator's stop list so its list has an entry to compare; never sent to. */
+const FICTIONAL_STOPPED = '33639980099';
 const EMULATOR_KEY = 'contract-emulator-key';
 
 const SANDBOX_TEXT = 'Contract check by smspartner-kit: sandbox=1, nothing is delivered. '
@@ -327,7 +329,7 @@ function plans(o: z.output<typeof contractOptionsSchema>, tag: string): Plan[] {
       step: 'stop-list',
       title: 'stop list (free, read only)',
       prepare: [
-        { endpoint: 'stop-sms/add', method: 'POST', params: { phoneNumber: FICTIONAL_NUMBER } },
+        { endpoint: 'stop-sms/add', method: 'POST', params: { phoneNumber: FICTIONAL_STOPPED } },
       ],
       request: { endpoint: 'stop-sms/list', method: 'GET', params: {} },
       parse: (answer, request) => {
