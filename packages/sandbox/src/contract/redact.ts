@@ -27,6 +27,8 @@ const PHONE_KEY =
 const PHONE_LIKE =
   /(?<![\w.])(?:\+|00)\d(?:[ .\-()]?\d){6,16}(?!\w)|(?<![\w.+])0[1-9](?:[ .-]?\d{2}){4}(?!\w)|(?<![\w.+])33[1-9]\d{8}(?!\w)/g;
 const URL_LIKE = /\bhttps?:\/\/[^\s"'<>]+/gi;
+/** `apiKey=…`, `token=…` outside a URL too (a log line, an error message). */
+const SECRET_PAIR = /\b(api[_-]?key|token|secret|password|signature)=([^&#\s"'<>]+)/gi;
 
 /**
  * Keeps the first digits that tell the country and kind of number (`+33 6`, `06`, `0044 7`) and
@@ -52,6 +54,15 @@ function maskUrl(url: string): string {
   }
 }
 
+function urlSecrets(url: string): string[] {
+  try {
+    const parsed = new URL(url);
+    return [...parsed.searchParams.values(), parsed.username, parsed.password];
+  } catch {
+    return [];
+  }
+}
+
 function literalForms(secret: string): string[] {
   return [...new Set([secret, encodeURIComponent(secret)])].filter((s) => s.length >= 4);
 }
@@ -60,7 +71,11 @@ export function createRedactor(secrets: Secrets): Redactor {
   const literals: [string, string][] = [];
   if (secrets.apiKey) for (const form of literalForms(secrets.apiKey)) literals.push([form, '***']);
   for (const url of secrets.urls ?? []) {
-    if (url) for (const form of literalForms(url)) literals.push([form, maskUrl(url)]);
+    if (!url) continue;
+    for (const form of literalForms(url)) literals.push([form, maskUrl(url)]);
+    // A token may show up on its own, outside the URL (a provider echoing a callback's query).
+    for (const value of urlSecrets(url))
+      for (const form of literalForms(value)) literals.push([form, '***']);
   }
   const knownDigits = (secrets.phoneNumbers ?? [])
     .map((phone) => phone?.replace(/\D/g, '').slice(-8))
@@ -78,6 +93,7 @@ export function createRedactor(secrets: Secrets): Redactor {
     out = out.replace(URL_LIKE, (url) =>
       url.includes('?') || url.includes('@') ? maskUrl(url) : url,
     );
+    out = out.replace(SECRET_PAIR, '$1=***');
     out = out.replace(PHONE_LIKE, maskPhoneNumber);
     if (knownPattern) {
       out = out.replace(knownPattern, (match) => match.replace(/\d/g, '0'));
