@@ -116,9 +116,10 @@ export function createRedactor(secrets: Secrets): Redactor {
     }
     if (Array.isArray(value)) return value.map((item) => walk(item, key, depth + 1));
     if (value !== null && typeof value === 'object') {
-      const out: Record<string, unknown> = {};
-      for (const [k, item] of Object.entries(value)) out[k] = walk(item, k, depth + 1);
-      return out;
+      // fromEntries: a `__proto__` key stays an own key, as in the parsed JSON
+      return Object.fromEntries(
+        Object.entries(value).map(([k, item]) => [k, walk(item, k, depth + 1)]),
+      );
     }
     return value;
   };

@@ -93,7 +93,7 @@ export function compareShapes(
       if (la.length !== lb.length) unchecked.push(`${path === '' ? '(root)' : path}[]`);
       return;
     }
-    la.forEach((item, i) => walk(item, lb[i] ?? lb[0], `${path}[]`));
+    for (let i = 0; i < la.length; i++) walk(la[i], i < lb.length ? lb[i] : lb[0], `${path}[]`);
   };
 
   walk(live, emulator, '');
