@@ -27,9 +27,7 @@ export function formatContractReport(report: ContractReport): string[] {
     }`;
     const head = `  ${LABEL[step.outcome]}  ${step.step.padEnd(width)}  `;
     lines.push(
-      step.outcome === 'skipped'
-        ? `${head}skipped: ${step.skipReason}`
-        : `${head}${call}: ${step.title}`,
+      step.outcome === 'skipped' ? `${head}${step.skipReason}` : `${head}${call}: ${step.title}`,
     );
     const detail = (text: string) => lines.push(`        ${text}`);
     for (const d of step.differences) {
