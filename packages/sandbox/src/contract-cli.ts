@@ -28,6 +28,15 @@ Options:
   --report DIR   where to save report.json and fixtures/ (default ./smspartner-contract-<time>)
   -h, --help     show this help`;
 
+/** runContract's option → the setting a user of this runner gave. */
+const SETTINGS: Record<string, string> = {
+  apiKey: 'SMSPARTNER_API_KEY',
+  baseUrl: 'SMSPARTNER_BASE_URL',
+  from: 'SMSPARTNER_FROM',
+  liveTo: 'SMSPARTNER_LIVE_TO',
+  publicUrl: 'SMSPARTNER_PUBLIC_URL',
+};
+
 async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   let values: { 'allow-cost'?: boolean; report?: string; help?: boolean };
   try {
@@ -73,9 +82,16 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
       allowCost: values['allow-cost'] ?? false,
     });
   } catch (error) {
+    if (error instanceof SmsPartnerConfigError) {
+      for (const issue of error.issues) {
+        const name = SETTINGS[issue.field] ?? issue.field;
+        process.stderr.write(`test:live: ${name}: ${redactor.text(issue.message)}\n`);
+      }
+      return 2;
+    }
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`test:live: ${redactor.text(message)}\n`);
-    return error instanceof SmsPartnerConfigError ? 2 : 1;
+    return 1;
   }
   process.stdout.write(`${formatContractReport(report).join('\n')}\n`);
   const stamp = report.startedAt.replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');

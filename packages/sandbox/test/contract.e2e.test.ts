@@ -34,28 +34,41 @@ interface FakeProvider {
 /** The "real API": a sandbox behind a node:http proxy that may rewrite JSON answers. */
 async function startFakeProvider(rewrite?: Rewrite): Promise<FakeProvider> {
   const provider = await startSandbox({ apiKeys: [API_KEY], dlrDelayMs: 20, logger: false });
-  await provider.reply; // (keeps the type checker honest about the Sandbox shape)
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', async () => {
-      const body = Buffer.concat(chunks);
-      const answer = await fetch(`${provider.url}${req.url}`, {
-        method: req.method ?? 'GET',
-        headers: { 'content-type': req.headers['content-type'] ?? 'application/json' },
-        ...(req.method === 'POST' ? { body } : {}),
-      });
-      let text = await answer.text();
-      const endpoint = new URL(req.url ?? '/', 'http://x').pathname.replace(/^\/v1\//, '');
-      if (rewrite && text.startsWith('{')) {
-        text = JSON.stringify(rewrite(endpoint, JSON.parse(text) as Record<string, unknown>));
-      }
-      res.writeHead(answer.status, {
-        'content-type': answer.headers.get('content-type') ?? 'text/plain',
-      });
-      res.end(text);
+    req.on('end', () => {
+      forward(
+        req.method ?? 'GET',
+        req.url ?? '/',
+        req.headers['content-type'],
+        Buffer.concat(chunks),
+      )
+        .then(({ status, type, text }) => {
+          res.writeHead(status, { 'content-type': type });
+          res.end(text);
+        })
+        // The provider held or dropped the connection (an injected fault): so does the proxy.
+        .catch(() => res.destroy());
     });
   });
+  async function forward(method: string, url: string, type: string | undefined, body: Buffer) {
+    const answer = await fetch(`${provider.url}${url}`, {
+      method,
+      headers: { 'content-type': type ?? 'application/json' },
+      ...(method === 'POST' ? { body: new Uint8Array(body) } : {}),
+    });
+    let text = await answer.text();
+    const endpoint = new URL(url, 'http://x').pathname.replace(/^\/v1\//, '');
+    if (rewrite && text.startsWith('{')) {
+      text = JSON.stringify(rewrite(endpoint, JSON.parse(text) as Record<string, unknown>));
+    }
+    return {
+      status: answer.status,
+      type: answer.headers.get('content-type') ?? 'text/plain',
+      text,
+    };
+  }
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
@@ -240,6 +253,53 @@ describe('runContract', () => {
     expect(stop?.problems).toEqual(['billed 1 SMS, countSegments predicted 2']);
   });
 
+  it('stops at /me when the API does not answer or refuses the key, and says so', async () => {
+    const provider = await fake();
+    provider.provider.injectFault({ type: 'timeout', count: 1 });
+    const silent = await runContract({
+      apiKey: API_KEY,
+      baseUrl: provider.baseUrl,
+      from: FROM,
+      timeoutMs: 300,
+    });
+    expect(silent.steps[0]).toMatchObject({
+      step: 'me',
+      outcome: 'failed',
+      problems: [expect.stringMatching(/^GET \/me did not get an answer \(TimeoutError/)],
+    });
+    expect(silent.counts).toEqual({ passed: 0, failed: 1, skipped: 12 });
+    expect(silent.steps[1]?.skipReason).toBe('the API did not answer /me');
+
+    const refused = await runContract({
+      apiKey: 'not-the-key',
+      baseUrl: provider.baseUrl,
+      from: FROM,
+    });
+    expect(refused.steps[0]?.problems[0]).toMatch(/^core's parser refused the answer: .*10/);
+    expect(refused.counts).toEqual({ passed: 0, failed: 1, skipped: 12 });
+    expect(refused.steps[1]?.skipReason).toBe('the API refused the account on /me (code 10)');
+  });
+
+  it('compares with a running emulator when given one', async () => {
+    const provider = await fake(drift);
+    const emulator = await startSandbox({ apiKeys: ['emulator-key'], logger: false });
+    cleanups.push(() => emulator.close());
+    const report = await runContract({
+      apiKey: API_KEY,
+      baseUrl: provider.baseUrl,
+      from: FROM,
+      emulator: { baseUrl: emulator.baseUrl, apiKey: 'emulator-key' },
+    });
+    expect(report.steps.filter((s) => s.outcome === 'failed').map((s) => s.step)).toEqual([
+      'send-sandbox',
+      'send-sandbox-stop',
+      'send-sandbox-replacements',
+      'message-status',
+    ]);
+    // the replays went to that emulator (sandboxed sends and their prepare calls)
+    expect(emulator.messages().length).toBeGreaterThanOrEqual(6);
+  });
+
   it('validates its options before any call, naming the field', async () => {
     await expect(runContract({ apiKey: ' ', liveTo: 'not a number' })).rejects.toMatchObject({
       name: 'SmsPartnerConfigError',
@@ -260,6 +320,17 @@ describe('pnpm test:live (scripts/test-live.mjs)', () => {
         'test:live skipped: SMSPARTNER_API_KEY is not set (set it to check the kit against your SMS Partner account; free calls only unless --allow-cost)\n',
       stderr: '',
     });
+  });
+
+  it('names a bad setting by its environment variable, exit 2, key not shown', async () => {
+    const result = await runLauncher([], {
+      SMSPARTNER_API_KEY: API_KEY,
+      SMSPARTNER_LIVE_TO: 'my phone',
+    });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^test:live: SMSPARTNER_LIVE_TO: phone number /);
+    expect(result.stderr).not.toContain(API_KEY);
   });
 
   it('exits non-zero and prints the readable diff when the provider drifts', async () => {

@@ -51,6 +51,9 @@ export function formatContractReport(report: ContractReport): string[] {
         })${hints.length > 0 ? `: ${hints.join(', ')}` : ''}`,
       );
     }
+    for (const list of step.unchecked) {
+      detail(`note   ${list}: empty on one side, elements not compared`);
+    }
     for (const problem of step.problems) {
       if (/^(the answer's shape|core's parser|billed )/.test(problem)) continue; // shown above
       detail(problem);
