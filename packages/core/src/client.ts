@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type * as Z from 'zod/mini';
 import {
   SmsPartnerApiError,
   SmsPartnerConfigError,
@@ -8,6 +8,7 @@ import {
   SmsPartnerProtocolError,
   SmsPartnerValidationError,
 } from './errors.js';
+import { lazySchema } from './lazy-schema.js';
 import { MAX_RESPONSE_BYTES, parseSendResponse, RATE_LIMITED, type SendResult } from './parse.js';
 import { phoneNumberSchema } from './phone.js';
 import { registerSecret } from './redact.js';
@@ -36,6 +37,8 @@ import {
   tagSchema,
   toFieldIssues,
 } from './schemas.js';
+import { loadXmlSupport } from './xml.js';
+import { z } from './zod.js';
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -88,18 +91,32 @@ interface Answer {
   text: string;
 }
 
-const idSchema = z.union([
-  z.number().int().nonnegative(),
-  z
-    .string()
-    .trim()
-    .min(1, 'must not be empty')
-    .max(100)
-    .regex(/^[\w.:-]+$/, 'may contain only letters, digits, _ . : -'),
-]);
+const idSchema = lazySchema(() =>
+  z.union(
+    [
+      z
+        .number()
+        .check(
+          z.refine((n) => Number.isSafeInteger(n) && n >= 0, 'must be a whole number, 0 or more'),
+        ),
+      z
+        .string()
+        .check(
+          z.trim(),
+          z.minLength(1, 'must not be empty'),
+          z.maxLength(100, 'must be at most 100 characters'),
+          z.regex(/^[\w.:-]+$/, 'may contain only letters, digits, _ . : -'),
+        ),
+    ],
+    {
+      error: (issue) =>
+        issue.input === undefined ? 'is required' : 'must be a number or a non-empty string',
+    },
+  ),
+);
 
 function validate<T>(
-  schema: z.ZodType<T, unknown>,
+  schema: Z.ZodMiniType<T, unknown>,
   value: unknown,
   field: string,
   context: string,
@@ -487,7 +504,7 @@ export class SmsPartnerClient {
    */
   async lookup(numbers: string[]): Promise<LookupResult[]> {
     const valid = validate(
-      z.array(phoneNumberSchema),
+      z.array(phoneNumberSchema, { error: 'must be a list of phone numbers' }),
       numbers,
       'numbers',
       'Invalid lookup argument',
@@ -628,7 +645,10 @@ export class SmsPartnerClient {
         }
       }
       try {
-        return { status: response.status, text: await readLimited(response) };
+        const text = await readLimited(response);
+        // The synchronous parsers need the XML reader loaded before they meet an XML answer.
+        if (/^\uFEFF?\s*</.test(text)) await loadXmlSupport();
+        return { status: response.status, text };
       } catch (error) {
         if (call.mode === 'write')
           throw this.#unknownOutcome(call, describeFailure(error, this.#timeoutMs), error);

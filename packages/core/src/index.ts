@@ -1,13 +1,7 @@
 export { type ClientSendParams, createClient, SmsPartnerClient } from './client.js';
 export * from './errors.js';
 export { type ErrorHttpBody, errorToHttp } from './http.js';
-export {
-  detectOptOut,
-  foldKeyword,
-  isOptOutText,
-  OPT_OUT_KEYWORDS,
-  replyKeyword,
-} from './opt-out.js';
+export { detectOptOut, isOptOutText, OPT_OUT_KEYWORDS } from './opt-out.js';
 export {
   MAX_RESPONSE_BYTES,
   type ParseOptions,
@@ -38,7 +32,6 @@ export {
   DEFAULT_BASE_URL,
   formatSchema,
   messageSchema,
-  parseConfigOptions,
   type RetryOptions,
   retryOptionsSchema,
   type SendParams,
@@ -46,14 +39,7 @@ export {
   scheduledAtSchema,
   sendParamsSchema,
   tagSchema,
-  toFieldIssues,
 } from './schemas.js';
 export * from './segments/index.js';
 export { DELIVERY_STATUSES, type DeliveryStatus, normalizeDeliveryStatus } from './status.js';
-export {
-  formatProviderDate,
-  formatScts,
-  PROVIDER_TIME_ZONE,
-  parseProviderDate,
-  toProviderSchedule,
-} from './time.js';
+export { loadXmlSupport } from './xml.js';

@@ -31,8 +31,6 @@ export function foldKeyword(text: string): string {
     .trim();
 }
 
-const defaultTable = buildTable(OPT_OUT_KEYWORDS);
-
 function buildTable(keywords: readonly string[]): Map<string, string> {
   const table = new Map<string, string>();
   for (const keyword of keywords) table.set(foldKeyword(keyword), foldKeyword(keyword));
@@ -47,7 +45,8 @@ export function detectOptOut(
   keywords: readonly string[] = OPT_OUT_KEYWORDS,
 ): string | undefined {
   if (text.length > 64) return undefined;
-  let table = keywords === OPT_OUT_KEYWORDS ? defaultTable : tables.get(keywords);
+  // Built on first use (folding compiles a Unicode regex): importing core stays cheap.
+  let table = tables.get(keywords);
   if (!table) {
     table = buildTable(keywords);
     tables.set(keywords, table);

@@ -1,6 +1,7 @@
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import type { XMLParser } from 'fast-xml-parser';
 import { type FieldIssue, SmsPartnerApiError, SmsPartnerProtocolError } from './errors.js';
 import { PROVIDER_ERROR_MEANINGS } from './meanings.js';
+import { xmlModule } from './xml.js';
 
 /** Meaning of an HTTP 429 that carries no provider code. */
 export const RATE_LIMITED = 'rate limited (HTTP 429): too many requests, retry later';
@@ -79,10 +80,11 @@ function recordFromXml(body: string, endpoint: Endpoint, status?: number): Recor
   if (/<!DOCTYPE|<!ENTITY/i.test(body)) {
     throw protocol('XML answer with a DTD refused (entities are never expanded)', body, status);
   }
+  const { XMLParser, XMLValidator } = xmlModule(); // loaded on first use: most users never see XML
   if (XMLValidator.validate(body) !== true) throw protocol('Malformed XML answer', body, status);
   let parsed: unknown;
   try {
-    xmlParser ??= new XMLParser(xmlOptions); // built on first use: most users never see XML
+    xmlParser ??= new XMLParser(xmlOptions);
     parsed = xmlParser.parse(body);
   } catch (cause) {
     throw new SmsPartnerProtocolError('Malformed XML answer', { body, httpStatus: status, cause });

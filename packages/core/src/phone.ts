@@ -1,5 +1,7 @@
-import { z } from 'zod';
+import type * as Z from 'zod/mini';
 import { SmsPartnerValidationError } from './errors.js';
+import { lazySchema } from './lazy-schema.js';
+import { z } from './zod.js';
 
 /** Already international digits, the form callbacks carry: nothing to strip or reinterpret. */
 const INTERNATIONAL_DIGITS = /^[1-9]\d{6,14}$/;
@@ -69,11 +71,18 @@ export function tryNormalizePhoneNumber(input: unknown): string | undefined {
 }
 
 /** zod schema: validates with the rules above and outputs the normalised form. */
-export const phoneNumberSchema: z.ZodType<string, string> = z.string().transform((value, ctx) => {
-  const result = reason(value);
-  if (typeof result === 'string') {
-    ctx.addIssue({ code: 'custom', message: `phone number ${result}` });
-    return z.NEVER;
-  }
-  return result.ok;
-});
+export const phoneNumberSchema: Z.ZodMiniType<string, string> = lazySchema(() =>
+  z.pipe(
+    z.string({
+      error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string'),
+    }),
+    z.transform((value: string, ctx) => {
+      const result = reason(value);
+      if (typeof result === 'string') {
+        ctx.issues.push({ code: 'custom', message: `phone number ${result}`, input: value });
+        return z.NEVER;
+      }
+      return result.ok;
+    }),
+  ),
+);

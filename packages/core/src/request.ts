@@ -12,7 +12,6 @@ export interface SendRequest {
 }
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
-const SEND_KEYS = Object.keys(sendParamsSchema.shape);
 
 /** `baseUrl` + `path`, with exactly one slash between them. */
 export function joinUrl(baseUrl: string, path: string): string {
@@ -49,7 +48,7 @@ export function validateSendParams(params: unknown): SendParams {
   const parsed = sendParamsSchema.safeParse(params);
   if (!parsed.success) {
     throw new SmsPartnerValidationError(
-      toFieldIssues(parsed.error, SEND_KEYS),
+      toFieldIssues(parsed.error, Object.keys(sendParamsSchema.shape)),
       'Invalid send parameters',
     );
   }

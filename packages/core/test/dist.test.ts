@@ -42,8 +42,6 @@ const EXPECTED = [
   'normalizePhoneNumber',
   'phoneNumberSchema',
   'normalizeDeliveryStatus',
-  'parseProviderDate',
-  'toProviderSchedule',
   // requests, parsers, schemas
   'buildSendRequest',
   'parseSendResponse',
@@ -55,6 +53,20 @@ const EXPECTED = [
   // client
   'SmsPartnerClient',
   'createClient',
+  'loadXmlSupport',
+];
+
+/** Sibling plumbing: in `/internal` only, never in the main entry. */
+const INTERNAL_ONLY = [
+  'PROVIDER_TIME_ZONE',
+  'foldKeyword',
+  'formatProviderDate',
+  'formatScts',
+  'parseConfigOptions',
+  'parseProviderDate',
+  'replyKeyword',
+  'toFieldIssues',
+  'toProviderSchedule',
 ];
 
 // Runs in a separate Node process so that the real package resolution (exports map) is used.
@@ -68,6 +80,8 @@ const probe = (m) => ({
   segments: m.countSegments('hello').segments,
   errorName: new m.SmsPartnerApiError({ code: 11 }).name,
   client: typeof m.createClient({ apiKey: 'dist-test-key' }).send,
+  // fast-xml-parser is loaded on first use, synchronously, from the built ESM and CJS alike.
+  xml: m.parseSendResponse('<result><entry>true</entry><entry>200</entry><entry>9</entry><entry>1</entry><entry>0.04</entry><entry>EUR</entry></result>').messageId,
 });
 const segmentsEsm = await import('@smspartner-kit/core/segments');
 const segmentsCjs = createRequire(process.cwd() + '/package.json')('@smspartner-kit/core/segments');
@@ -85,8 +99,22 @@ const sameClass = (internal, main) => {
   return false;
 };
 const zod = await import('zod');
+// Core's schemas (zod/mini, bundled in core) inside a user's own classic zod schema.
+const composed = zod.z.object({
+  to: esm.phoneNumberSchema,
+  send: esm.sendParamsSchema,
+  from: zod.z.optional(esm.phoneNumberSchema),
+});
+const good = composed.safeParse({ to: '06 12 34 56 78', send: { to: '0612345678', from: '33700000000', message: 'hi' } });
+const bad = composed.safeParse({ to: 'abc', send: { to: '0612345678', from: '33700000000', message: 'x', tag: 'Bad' } });
+const interop = {
+  good: good.success && [good.data.to, good.data.send.to, good.data.from],
+  bad: bad.success || bad.error.issues.map((i) => i.path.join('.')),
+  shape: Object.keys(esm.sendParamsSchema.shape).length,
+};
 const probeInternal = (m, main) => ({ keys: Object.keys(m).sort(), sameClass: sameClass(m, main) });
 console.log(JSON.stringify({
+  interop,
   internalEsm: probeInternal(internalEsm, esm),
   internalCjs: probeInternal(internalCjs, cjs),
   esm: probe(esm),
@@ -107,11 +135,21 @@ describe('built package (dist) on both entry points', () => {
   it.each(['esm', 'cjs'] as const)('%s entry exports the contract and works', (kind) => {
     const probe = out[kind];
     expect(probe.keys).toEqual(expect.arrayContaining(EXPECTED));
+    for (const name of INTERNAL_ONLY) expect(probe.keys).not.toContain(name);
     expect(probe).toMatchObject({
       phone: '33612345678',
       segments: 1,
       errorName: 'SmsPartnerApiError',
       client: 'function',
+      xml: '9',
+    });
+  });
+
+  it("core's zod schemas compose with the user's own (classic) zod, from the built package", () => {
+    expect(out.interop).toEqual({
+      good: ['33612345678', '33612345678', null],
+      bad: ['to', 'send.tag'],
+      shape: 10,
     });
   });
 
@@ -138,17 +176,7 @@ describe('built package (dist) on both entry points', () => {
     '%s: the /internal subpath has the sibling plumbing, sharing classes with the main entry',
     (kind) => {
       expect(out[kind]).toEqual({
-        keys: [
-          'PROVIDER_TIME_ZONE',
-          'foldKeyword',
-          'formatProviderDate',
-          'formatScts',
-          'parseConfigOptions',
-          'parseProviderDate',
-          'replyKeyword',
-          'toFieldIssues',
-          'toProviderSchedule',
-        ],
+        keys: INTERNAL_ONLY,
         sameClass: true,
       });
     },
@@ -160,6 +188,37 @@ describe('built package (dist) on both entry points', () => {
         expect(code, name).not.toMatch(/["'](?:zod|fast-xml-parser)["']/);
       }
     }
+  });
+
+  it('the main entry loads neither zod (bundled in) nor fast-xml-parser (loaded on first XML answer)', () => {
+    for (const file of ['index.js', 'index.cjs']) {
+      for (const [name, code] of bundleFiles(file)) {
+        expect(code, name).not.toMatch(/(?:from\s*|require\(\s*)["']zod(?:\/[^"']*)?["']/);
+        expect(code, name).not.toMatch(/(?:from\s*|require\(\s*)["']fast-xml-parser["']/);
+      }
+    }
+    // At run time too (CommonJS shows what it loaded): nothing of either package after require.
+    const loaded = execFileSync(
+      process.execPath,
+      [
+        '-e',
+        "require('@smspartner-kit/core'); console.log(JSON.stringify(Object.keys(require.cache).filter((f) => /[\\\\/]node_modules[\\\\/](zod|fast-xml-parser)[\\\\/]/.test(f))))",
+      ],
+      { cwd: packageDir, encoding: 'utf8' },
+    );
+    expect(JSON.parse(loaded)).toEqual([]);
+  });
+
+  it('CommonJS: the bundled zod (dist/zod-mini.cjs) loads with the first schema, not at require', () => {
+    const files = execFileSync(
+      process.execPath,
+      [
+        '-e',
+        "const core = require('@smspartner-kit/core'); const has = () => Object.keys(require.cache).some((f) => f.endsWith('zod-mini.cjs')); const atRequire = has(); core.createClient({ apiKey: 'dist-test-key' }); console.log(JSON.stringify([atRequire, has()]))",
+      ],
+      { cwd: packageDir, encoding: 'utf8' },
+    );
+    expect(JSON.parse(files)).toEqual([false, true]);
   });
 
   it('no node: imports in the bundles (core is bundled for the browser)', () => {

@@ -2,18 +2,20 @@ import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import {
   countSegments,
-  formatProviderDate,
-  formatScts,
   isOptOutText,
   normalizePhoneNumber,
   PROVIDER_ERROR_MEANINGS,
-  parseProviderDate,
-  replyKeyword,
   SMS_PARTNER_MAX_PARTS,
   SmsPartnerValidationError,
   tagSchema,
-  toFieldIssues,
 } from '@smspartner-kit/core';
+import {
+  formatProviderDate,
+  formatScts,
+  parseProviderDate,
+  replyKeyword,
+  toFieldIssues,
+} from '@smspartner-kit/core/internal';
 import { deliverCallback, type Payload, redactUrl } from './callbacks.js';
 import { SandboxRequestError } from './errors.js';
 import { AcceptedLedger } from './ledger.js';

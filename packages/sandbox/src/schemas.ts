@@ -1,4 +1,5 @@
-import { type FieldIssue, SmsPartnerConfigError, toFieldIssues } from '@smspartner-kit/core';
+import { type FieldIssue, SmsPartnerConfigError } from '@smspartner-kit/core';
+import { toFieldIssues } from '@smspartner-kit/core/internal';
 import { z } from 'zod';
 import type { SandboxLogger, SandboxOptions } from './types.js';
 

@@ -1,8 +1,5 @@
-import {
-  normalizeDeliveryStatus,
-  parseProviderDate,
-  toProviderSchedule,
-} from '@smspartner-kit/core';
+import { normalizeDeliveryStatus } from '@smspartner-kit/core';
+import { parseProviderDate, toProviderSchedule } from '@smspartner-kit/core/internal';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   type ReceiptShape,
