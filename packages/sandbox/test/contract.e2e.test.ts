@@ -353,6 +353,10 @@ describe('pnpm test:live (scripts/test-live.mjs)', () => {
     ]);
     expect(result.stdout).toMatch(/FAIL {2}message-status +GET \/message-status/);
     expect(result.stdout).toContain('7 passed, 4 failed, 2 skipped');
+    // the empty-key check is saved as it was made: replayed, it still asks with an empty key
+    const noKey = JSON.parse(readFileSync(join(dir, 'fixtures', 'error-no-key.json'), 'utf8'));
+    expect(noKey.request.params).toEqual({ apiKey: '' });
+    expect(noKey.response.body).toMatchObject({ success: false, code: 1 });
     const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
     expect(report.ok).toBe(false);
     // each live answer saved as a fixture the fixture test can hold the emulator to

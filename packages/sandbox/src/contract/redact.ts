@@ -104,7 +104,7 @@ export function createRedactor(secrets: Secrets): Redactor {
   const walk = (value: unknown, key: string | undefined, depth: number): unknown => {
     if (depth > 30) return null;
     if (typeof value === 'string') {
-      if (key !== undefined && SECRET_KEY.test(key)) return '***';
+      if (key !== undefined && SECRET_KEY.test(key)) return value === '' ? '' : '***'; // '' is no secret (the empty-key check)
       if (key !== undefined && PERSON_KEY.test(key)) return value === '' ? '' : '***';
       if (key !== undefined && PHONE_KEY.test(key)) return text(maskPhoneNumber(value));
       return text(value);

@@ -37,9 +37,9 @@ export const contractOptionsSchema = z.strictObject({
   /** `SMSPARTNER_BASE_URL`; default the provider's. */
   baseUrl: z.url({ protocol: /^https?$/ }).optional(),
   /** Your virtual number (`SMSPARTNER_FROM`): the sends need it, sandboxed or not. */
-  from: phoneNumberSchema.optional(),
+  from: z.optional(phoneNumberSchema),
   /** Your own mobile (`SMSPARTNER_LIVE_TO`): recipient of the one real send. */
-  liveTo: phoneNumberSchema.optional(),
+  liveTo: z.optional(phoneNumberSchema),
   /** Make the one real send to `liveTo` (billed). Off by default. */
   allowCost: z.boolean().optional(),
   /** `SMSPARTNER_PUBLIC_URL`: where the real send's receipt and replies go (`urlDlr`/`urlResponse`). */
