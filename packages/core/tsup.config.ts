@@ -40,6 +40,7 @@ export default libraryBuild({
   splitting: true,
   noExternal: ['zod'],
   minify: true,
+  keepNames: true, // class names survive: Nest DI messages and design:paramtypes, error.constructor.name
   esbuildPlugins: [zodMini],
   esbuildOptions(options, context) {
     // The CommonJS build reads XML through `require`; `import.meta.url` is only for ESM.

@@ -53,6 +53,11 @@ describe('README', () => {
     expect(readme).toContain(body);
   });
 
+  it('shows examples/main.ts verbatim (typechecked with the package)', () => {
+    const main = readFileSync(new URL('../examples/main.ts', import.meta.url), 'utf8');
+    expect(readme).toContain(`\`\`\`ts\n${main}\`\`\``);
+  });
+
   it('status table rows are exactly what core errorToHttp answers', () => {
     const rows = statusTableRows();
     expect(rows.map((r) => r.error)).toEqual(Object.keys(SAMPLES));

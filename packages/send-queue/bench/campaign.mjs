@@ -33,13 +33,24 @@ const sampler = (async () => {
     await sleep(250);
   }
 })();
-const env = { PREFIX: prefix, BASE_URL: sb.baseUrl, CONCURRENCY: '50' };
+// BullMQ's default 30 s lock: no worker is killed here.
+const env = {
+  PREFIX: prefix,
+  BASE_URL: sb.baseUrl,
+  CONCURRENCY: '50',
+  LOCK_MS: '30000',
+  STALLED_MS: '30000',
+};
 const workers = await Promise.all(Array.from({ length: WORKERS }, () => startWorker(env)));
 
 async function* recipients() {
   for (let i = 0; i < RECIPIENTS; i++) yield phone(i);
 }
 const start = performance.now();
+const progressDuringEnqueue = setInterval(() => {
+  const t = ((performance.now() - start) / 1000).toFixed(0);
+  console.log(`${t} s: enqueuing, peak Redis +${(peak / 2 ** 20).toFixed(1)} MiB`);
+}, 10_000);
 const result = await queue.enqueueCampaign(
   recipients(),
   'Nouvelle collection : -20 % ce week-end',
@@ -48,11 +59,17 @@ const result = await queue.enqueueCampaign(
     maxWaiting: MAX_WAITING,
   },
 );
+clearInterval(progressDuringEnqueue);
 const enqueueSeconds = (performance.now() - start) / 1000;
+console.log(`enqueued ${result.enqueued} in ${enqueueSeconds.toFixed(1)} s`);
 let progress;
-for (;;) {
+for (let tick = 0; ; tick++) {
   progress = await queue.getCampaign(result.campaignId);
   if (progress.progress === 1) break;
+  if (tick % 10 === 0) {
+    const t = ((performance.now() - start) / 1000).toFixed(0);
+    console.log(`${t} s: ${progress.sent} sent, peak Redis +${(peak / 2 ** 20).toFixed(1)} MiB`);
+  }
   await sleep(1000);
 }
 const seconds = (performance.now() - start) / 1000;

@@ -1,11 +1,7 @@
 import { type DeliveryStatus, formatProviderDate, formatScts } from '@smspartner-kit/core';
-import type { HandleRequest } from './http.js';
-import type { WebhookKind } from './types.js';
+import type { WebhookKind } from '../types.js';
 
 /** Test helpers: payloads shaped like the provider's, to post to your app or pass to `receive`. */
-
-// The provider's date formats live in core (the sandbox writes them with the same functions).
-export { formatProviderDate, formatScts };
 
 const STATUS_API_WORDING: Record<DeliveryStatus, string> = {
   delivered: 'Delivered',
@@ -137,15 +133,23 @@ export function forgeInboundMessageParts(
   );
 }
 
+/** A request as the provider could send it: method, path and query, headers, body. */
+export interface ForgedCallbackRequest {
+  method: 'GET' | 'POST';
+  url: string;
+  headers: Record<string, string>;
+  body: string | undefined;
+}
+
 /**
- * A request for `webhooks.handle` (or, with `url` + `body`, for a real HTTP client) carrying a
- * forged payload as the provider could: JSON POST, form POST or GET query string.
+ * A forged payload as a request the provider could send (JSON POST, form POST or GET query
+ * string), for `sendRawRequest` or any HTTP client.
  */
 export function forgeCallbackRequest(
   kind: WebhookKind,
   payload: Record<string, string>,
   options: { secret?: string; encoding?: 'json' | 'form' | 'query'; path?: string } = {},
-): HandleRequest & { body: string | undefined } {
+): ForgedCallbackRequest {
   const base = `${(options.path ?? '/webhooks/smspartner').replace(/\/+$/, '')}/${kind}`;
   const token = options.secret === undefined ? '' : `token=${encodeURIComponent(options.secret)}`;
   const encoding = options.encoding ?? 'json';

@@ -1,6 +1,6 @@
-import { parseConfigOptions } from '@smspartner-kit/core';
+import { parseConfigOptions } from '@smspartner-kit/core/internal';
 import { z } from 'zod';
-import { DEFAULT_PATH } from './options.js';
+import { DEFAULT_PATH, mountPath } from './contract.js';
 
 export const callbackUrlsOptionsSchema = z.strictObject({
   publicUrl: z.string().refine((value) => {
@@ -20,7 +20,7 @@ export interface CallbackUrlsOptions {
   publicUrl: string;
   /** The token the webhooks check (`secret`, or the first of `secrets`). */
   secret: string;
-  /** Where the routes are mounted. Default `/webhooks/smspartner`. */
+  /** Where the routes are mounted (the same rule as `createNodeMiddleware`). Default `/webhooks/smspartner`. */
   path?: string;
 }
 
@@ -33,18 +33,8 @@ export function callbackUrls(options: CallbackUrlsOptions): {
   urlDlr: string;
   urlResponse: string;
 } {
-  const {
-    publicUrl,
-    secret,
-    path = DEFAULT_PATH,
-  } = parseConfigOptions(callbackUrlsOptionsSchema, options, 'callbackUrls');
-  const origin = publicUrl.replace(/\/+$/, '');
-  let mount = path.trim();
-  if (mount && !mount.startsWith('/')) mount = `/${mount}`;
-  mount = mount.replace(/\/+$/, '');
-  const token = `?token=${encodeURIComponent(secret)}`;
-  return {
-    urlDlr: `${origin}${mount}/dlr${token}`,
-    urlResponse: `${origin}${mount}/replies${token}`,
-  };
+  const o = parseConfigOptions(callbackUrlsOptionsSchema, options, 'callbackUrls');
+  const base = `${o.publicUrl.replace(/\/+$/, '')}${mountPath(o.path ?? DEFAULT_PATH)}`;
+  const token = `?token=${encodeURIComponent(o.secret)}`;
+  return { urlDlr: `${base}/dlr${token}`, urlResponse: `${base}/replies${token}` };
 }
