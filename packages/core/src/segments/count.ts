@@ -3,7 +3,6 @@ import {
   CR,
   EXTENSION,
   gsmClassTable,
-  HIGH_SURROGATE,
   LF,
   LOW_SURROGATE,
   NON_GSM,
@@ -33,16 +32,19 @@ export const GSM_PART = 153;
 export const UCS_SINGLE = 70;
 export const UCS_PART = 67;
 
-const DONE = 0;
+/** What one counting pass found. */
+interface Pass {
+  units: number;
+  segments: number;
+  remaining: number;
+  /** Whether the provider's replacements change the text. */
+  changed: boolean;
+}
+
+/** The text has a character outside GSM-7 (GSM pass only). */
 const NOT_GSM = 1;
 /** A `:` whose token status depends on replaced characters: count the text as sent instead. */
 const AMBIGUOUS = 2;
-
-// Results of the last pass. Module variables, so the hot path allocates nothing.
-let passUnits = 0;
-let passSegments = 0;
-let passRemaining = 0;
-let passChanged = false;
 
 /**
  * Length in the original text of a literal token (`:br:` → 4, `:euro:` → 6) starting at `i`, 0 when
@@ -68,45 +70,31 @@ function literalTokenAt(text: string, i: number, table: Uint8Array): number {
   return 0;
 }
 
-/** Sets the pass results from the total units and the part simulation of atomic items. */
-function finish(units: number, boundary: number, parts: number, single: number, part: number) {
-  passUnits = units;
-  if (units <= single) {
-    passSegments = units === 0 ? 0 : 1;
-    passRemaining = single - units;
-    return;
-  }
-  let end = boundary;
-  let count = parts;
-  while (units > end) {
-    end += part;
-    count++;
-  }
-  passSegments = count;
-  passRemaining = end - units;
-}
-
 /**
- * GSM-7 pass. Plain characters only move the unit position (units = index + delta); the parts are
- * simulated only at atomic 2-unit items (escape pairs, tokens), which is all that can move a cut.
+ * One pass in GSM-7 septets or UCS-2 units. Ordinary characters only move the unit position
+ * (units = index + delta); the parts are simulated only at atomic 2-unit items (escape pairs,
+ * surrogate pairs, tokens), which is all that can move a cut.
  */
-function gsmPass(text: string, table: Uint8Array): number {
+function countPass(text: string, table: Uint8Array, gsm: boolean): Pass | number {
+  const single = gsm ? GSM_SINGLE : UCS_SINGLE;
+  const part = gsm ? GSM_PART : UCS_PART;
+  // One unit each: GSM basic characters; in UCS-2, every other BMP character too.
+  const ordinary = gsm ? PLAIN : NON_GSM;
   const n = text.length;
   let delta = 0;
-  let boundary = GSM_PART;
+  let boundary = part;
   let parts = 1;
   let changed = false;
   for (let i = 0; i < n; i++) {
-    // Tight scan over plain characters: the common case, kept free of anything else.
-    while (i < n && table[text.charCodeAt(i)] === PLAIN) i++;
-    if (i === n) break;
     const kind = table[text.charCodeAt(i)]!;
+    if (kind <= ordinary) continue;
     if (kind >= REPLACED_BY_NOTHING) {
       // Provider table: 0, 1 or 2 plain GSM characters, none atomic.
       changed = true;
       delta += kind - REPLACED_BY_ONE;
       continue;
     }
+    // An atomic 2-unit item, `length` code units long in the text.
     let length = 1;
     if (kind === SPECIAL) {
       const code = text.charCodeAt(i);
@@ -114,83 +102,39 @@ function gsmPass(text: string, table: Uint8Array): number {
         length = literalTokenAt(text, i, table);
         if (length < 0) return AMBIGUOUS;
         if (length === 0) continue;
-      } else if (code === CR) {
-        changed = true;
-        if (text.charCodeAt(i + 1) === LF) length = 2;
       } else {
-        changed = true; // LF or €
+        changed = true; // a line break or €
+        if (code === CR && text.charCodeAt(i + 1) === LF) length = 2;
       }
-    } else if (kind !== EXTENSION) {
-      return NOT_GSM;
-    }
-    // An atomic 2-septet item starting at unit `unit`.
-    const unit = i + delta;
-    while (unit >= boundary) {
-      boundary += GSM_PART;
-      parts++;
-    }
-    if (unit + 2 > boundary) {
-      boundary = unit + GSM_PART;
-      parts++;
-    }
-    delta += 2 - length;
-    i += length - 1;
-  }
-  passChanged = changed;
-  finish(n + delta, boundary, parts, GSM_SINGLE, GSM_PART);
-  return DONE;
-}
-
-/** UCS-2 pass: the same simulation, with surrogate pairs and tokens as the atomic items. */
-function ucsPass(text: string, table: Uint8Array): number {
-  const n = text.length;
-  let delta = 0;
-  let boundary = UCS_PART;
-  let parts = 1;
-  let changed = false;
-  for (let i = 0; i < n; i++) {
-    while (i < n && table[text.charCodeAt(i)]! <= NON_GSM) i++;
-    if (i === n) break;
-    const kind = table[text.charCodeAt(i)]!;
-    let length = 2;
-    if (kind === HIGH_SURROGATE) {
-      const next = text.charCodeAt(i + 1); // NaN at the end of the text: not a low surrogate
-      if (!(next >= 0xdc00 && next <= 0xdfff)) continue; // lone high surrogate: 1 unit
-    } else if (kind === LOW_SURROGATE) {
-      continue; // lone low surrogate: 1 unit
-    } else if (kind >= REPLACED_BY_NOTHING) {
-      changed = true;
-      delta += kind - REPLACED_BY_ONE;
-      continue;
+    } else if (gsm) {
+      if (kind !== EXTENSION) return NOT_GSM;
     } else {
-      const code = text.charCodeAt(i);
-      length = 1;
-      if (code === COLON) {
-        length = literalTokenAt(text, i, table);
-        if (length < 0) return AMBIGUOUS;
-        if (length === 0) continue;
-      } else if (code === CR) {
-        changed = true;
-        if (text.charCodeAt(i + 1) === LF) length = 2;
-      } else {
-        changed = true; // LF or €
-      }
+      const next = text.charCodeAt(i + 1); // NaN at the end of the text: not a low surrogate
+      // A lone surrogate is one unit.
+      if (kind === LOW_SURROGATE || !(next >= 0xdc00 && next <= 0xdfff)) continue;
+      length = 2;
     }
     const unit = i + delta;
     while (unit >= boundary) {
-      boundary += UCS_PART;
+      boundary += part;
       parts++;
     }
     if (unit + 2 > boundary) {
-      boundary = unit + UCS_PART;
+      boundary = unit + part;
       parts++;
     }
     delta += 2 - length;
     i += length - 1;
   }
-  passChanged = changed;
-  finish(n + delta, boundary, parts, UCS_SINGLE, UCS_PART);
-  return DONE;
+  const units = n + delta;
+  if (units <= single) {
+    return { units, segments: units === 0 ? 0 : 1, remaining: single - units, changed };
+  }
+  while (units > boundary) {
+    boundary += part;
+    parts++;
+  }
+  return { units, segments: parts, remaining: boundary - units, changed };
 }
 
 /** Every character of `sent` outside GSM 03.38 (surrogate pairs as one character). */
@@ -219,18 +163,8 @@ function describe(found: NonGsmCharacter[]): string {
 
 const OPTION_KEYS = new Set(['replacements', 'encoding', 'graphemeSafe', 'isStopSms']);
 
-// Options of the current call, in module variables: no allocation when none are given.
-let optSmsPartner = true;
-let optEncoding: 'auto' | Encoding = 'auto';
-let optGraphemeSafe = false;
-let optStopSms = false;
-
-function readOptions(options: CountSegmentsOptions | undefined): void {
-  optSmsPartner = true;
-  optEncoding = 'auto';
-  optGraphemeSafe = false;
-  optStopSms = false;
-  if (options === undefined) return;
+function checkOptions(options: CountSegmentsOptions | undefined): CountSegmentsOptions {
+  if (options === undefined) return {};
   if (options === null || typeof options !== 'object') {
     throw new TypeError('countSegments: options must be an object');
   }
@@ -257,16 +191,12 @@ function readOptions(options: CountSegmentsOptions | undefined): void {
       `countSegments: options.encoding must be 'auto', 'GSM-7' or 'UCS-2' (got ${JSON.stringify(encoding)})`,
     );
   }
-  if (graphemeSafe !== undefined && typeof graphemeSafe !== 'boolean') {
-    throw new TypeError('countSegments: options.graphemeSafe must be a boolean');
+  for (const name of ['graphemeSafe', 'isStopSms'] as const) {
+    if (options[name] !== undefined && typeof options[name] !== 'boolean') {
+      throw new TypeError(`countSegments: options.${name} must be a boolean`);
+    }
   }
-  if (isStopSms !== undefined && typeof isStopSms !== 'boolean') {
-    throw new TypeError('countSegments: options.isStopSms must be a boolean');
-  }
-  optSmsPartner = replacements !== 'none';
-  optEncoding = encoding ?? 'auto';
-  optGraphemeSafe = graphemeSafe ?? false;
-  optStopSms = isStopSms ?? false;
+  return options;
 }
 
 /**
@@ -278,52 +208,35 @@ function readOptions(options: CountSegmentsOptions | undefined): void {
  */
 export function countSegments(text: string, options?: CountSegmentsOptions): SegmentCount {
   if (typeof text !== 'string') throw new TypeError('countSegments: text must be a string');
-  readOptions(options);
-  if (optStopSms) text += STOP_SMS_MENTION;
-  const smsPartner = optSmsPartner;
-  const wanted = optEncoding;
-  const graphemeSafe = optGraphemeSafe;
+  const { replacements, encoding: wanted, graphemeSafe = false, isStopSms } = checkOptions(options);
+  if (isStopSms) text += STOP_SMS_MENTION;
+  const smsPartner = replacements !== 'none';
   const table = smsPartner ? smsPartnerClassTable() : gsmClassTable();
-  let applied: { text: string; replacements: Replacement[] } | undefined;
-  let source = text;
-  let encoding: Encoding = 'UCS-2';
-  if (wanted !== 'UCS-2') {
-    let outcome = gsmPass(source, table);
-    if (outcome === AMBIGUOUS) {
-      applied = applySmsPartnerReplacements(text);
-      source = applied.text;
-      outcome = gsmPass(source, table);
-    }
-    if (outcome === DONE) {
-      encoding = 'GSM-7';
-    } else if (wanted === 'GSM-7') {
-      // Indices in the text as sent, like SegmentCount.nonGsmCharacters.
-      const sent = smsPartner ? (applied ?? applySmsPartnerReplacements(text)).text : text;
-      const found = findNonGsmCharacters(sent);
-      const error = new RangeError(
-        `countSegments: the text cannot be sent as GSM-7; ${found.length} character(s) are outside GSM 03.38: ${describe(found)}`,
-      );
-      throw Object.assign(error, { nonGsmCharacters: found });
-    }
+  let applied: Applied | undefined;
+  // A pass over the text as sent, when the original leaves a token ambiguous.
+  const count = (gsm: boolean) => {
+    const outcome = countPass(text, table, gsm);
+    if (outcome !== AMBIGUOUS) return outcome;
+    applied ??= applySmsPartnerReplacements(text);
+    return countPass(applied.text, table, gsm);
+  };
+  let pass = wanted === 'UCS-2' ? NOT_GSM : count(true);
+  const encoding: Encoding = typeof pass === 'number' ? 'UCS-2' : 'GSM-7';
+  if (typeof pass === 'number' && wanted === 'GSM-7') {
+    // Indices in the text as sent, like SegmentCount.nonGsmCharacters.
+    const sent = smsPartner ? (applied ?? applySmsPartnerReplacements(text)).text : text;
+    const found = findNonGsmCharacters(sent);
+    const error = new RangeError(
+      `countSegments: the text cannot be sent as GSM-7; ${found.length} character(s) are outside GSM 03.38: ${describe(found)}`,
+    );
+    throw Object.assign(error, { nonGsmCharacters: found });
   }
-  if (encoding === 'UCS-2' && ucsPass(source, table) === AMBIGUOUS) {
-    applied = applySmsPartnerReplacements(text);
-    source = applied.text;
-    ucsPass(source, table);
-  }
-  const changed = applied ? applied.replacements.length > 0 : passChanged;
-  return new SegmentCountResult(
-    text,
-    smsPartner,
-    changed,
-    applied,
-    encoding,
-    passUnits,
-    passSegments,
-    passRemaining,
-    graphemeSafe,
-  );
+  if (typeof pass === 'number') pass = count(false) as Pass;
+  if (applied) pass.changed = applied.replacements.length > 0;
+  return new SegmentCountResult(text, smsPartner, applied, encoding, pass, graphemeSafe);
 }
+
+type Applied = { text: string; replacements: Replacement[] };
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
@@ -342,49 +255,40 @@ class SegmentCountResult implements SegmentCount {
   #smsPartner: boolean;
   #changed: boolean;
   #graphemeSafe: boolean;
-  #applied: { text: string; replacements: Replacement[] } | undefined;
+  #applied: Applied | undefined;
   #parts: string[] | undefined;
   #nonGsm: NonGsmCharacter[] | undefined;
 
   constructor(
     original: string,
     smsPartner: boolean,
-    changed: boolean,
-    applied: { text: string; replacements: Replacement[] } | undefined,
+    applied: Applied | undefined,
     encoding: Encoding,
-    units: number,
-    segments: number,
-    remaining: number,
+    pass: Pass,
     graphemeSafe: boolean,
   ) {
     this.#original = original;
     this.#smsPartner = smsPartner;
-    this.#changed = changed;
+    this.#changed = pass.changed;
     this.#graphemeSafe = graphemeSafe;
     this.#applied = applied;
-    this.#parts = undefined;
-    this.#nonGsm = undefined;
+    let { segments, remaining } = pass;
     const gsm = encoding === 'GSM-7';
+    const part = gsm ? GSM_PART : UCS_PART;
     if (graphemeSafe && segments > 1) {
       const split = splitIntoParts(this.text, gsm, smsPartner, true);
       this.#parts = split.parts;
       segments = split.parts.length;
-      remaining = (gsm ? GSM_PART : UCS_PART) - split.lastPartUnits;
+      remaining = part - split.lastPartUnits;
     }
     this.encoding = encoding;
     this.segments = segments;
-    this.units = units;
-    this.unitsPerSegment = gsm
-      ? segments > 1
-        ? GSM_PART
-        : GSM_SINGLE
-      : segments > 1
-        ? UCS_PART
-        : UCS_SINGLE;
+    this.units = pass.units;
+    this.unitsPerSegment = segments > 1 ? part : gsm ? GSM_SINGLE : UCS_SINGLE;
     this.remaining = remaining;
   }
 
-  #replaced(): { text: string; replacements: Replacement[] } {
+  #replaced(): Applied {
     this.#applied ??= this.#changed
       ? applySmsPartnerReplacements(this.#original)
       : { text: this.#original, replacements: [] };
