@@ -192,21 +192,15 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** The answer's text, refused past MAX_RESPONSE_BYTES without buffering the rest. */
 async function readLimited(response: Response): Promise<string> {
-  const declared = Number(response.headers?.get?.('content-length'));
-  if (declared > MAX_RESPONSE_BYTES) {
-    await response.body?.cancel().catch(() => undefined);
-    throw new SmsPartnerProtocolError('Answer larger than 1 MB refused', {
-      httpStatus: response.status,
-    });
-  }
   if (!response.body) return typeof response.text === 'function' ? response.text() : '';
   const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
+  const decoder = new TextDecoder();
+  let text = '';
+  for (let total = 0; ; ) {
     const { done, value } = await reader.read();
-    if (done) break;
+    if (done) return text + decoder.decode();
     total += value.byteLength;
     if (total > MAX_RESPONSE_BYTES) {
       await reader.cancel().catch(() => undefined);
@@ -214,15 +208,8 @@ async function readLimited(response: Response): Promise<string> {
         httpStatus: response.status,
       });
     }
-    chunks.push(value);
+    text += decoder.decode(value, { stream: true });
   }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
 }
 
 /**
@@ -285,9 +272,44 @@ export class SmsPartnerClient {
     this.#userAgent = o.userAgent ? `${USER_AGENT} ${o.userAgent}` : USER_AGENT;
     this.#from = o.from;
     this.stopList = {
-      list: () => this.#stopListList(),
-      add: (phoneNumber: string) => this.#stopListAdd(phoneNumber),
-      remove: (id: string | number) => this.#stopListRemove(id),
+      list: async () =>
+        this.#parse(
+          await this.#call({
+            label: 'stopList.list',
+            method: 'GET',
+            path: '/stop-sms/list',
+            mode: 'read',
+          }),
+          parseStopListResponse,
+        ),
+      add: async (phoneNumber: string) => {
+        const phone = validate(
+          phoneNumberSchema,
+          phoneNumber,
+          'phoneNumber',
+          'Invalid stopList.add argument',
+        );
+        const answer = await this.#call({
+          label: 'stopList.add',
+          method: 'POST',
+          path: '/stop-sms/add',
+          json: { apiKey: this.#apiKey, phoneNumber: phone, _format: 'json' },
+          mode: 'write',
+          context: { to: phone },
+        });
+        return this.#parse(answer, parseStopAddResponse);
+      },
+      remove: async (id: string | number) => {
+        const valid = validate(idSchema, id, 'id', 'Invalid stopList.remove argument');
+        const answer = await this.#call({
+          label: 'stopList.remove',
+          method: 'GET',
+          path: '/stop-sms/delete',
+          query: { id: String(valid) },
+          mode: 'write',
+        });
+        this.#parse(answer, parseCancelResponse);
+      },
     };
   }
 
@@ -529,46 +551,6 @@ export class SmsPartnerClient {
     return results;
   }
 
-  async #stopListList(): Promise<StopListEntry[]> {
-    const answer = await this.#call({
-      label: 'stopList.list',
-      method: 'GET',
-      path: '/stop-sms/list',
-      mode: 'read',
-    });
-    return this.#parse(answer, parseStopListResponse);
-  }
-
-  async #stopListAdd(phoneNumber: string): Promise<{ stopId: string }> {
-    const phone = validate(
-      phoneNumberSchema,
-      phoneNumber,
-      'phoneNumber',
-      'Invalid stopList.add argument',
-    );
-    const answer = await this.#call({
-      label: 'stopList.add',
-      method: 'POST',
-      path: '/stop-sms/add',
-      json: { apiKey: this.#apiKey, phoneNumber: phone, _format: 'json' },
-      mode: 'write',
-      context: { to: phone },
-    });
-    return this.#parse(answer, parseStopAddResponse);
-  }
-
-  async #stopListRemove(id: string | number): Promise<void> {
-    const valid = validate(idSchema, id, 'id', 'Invalid stopList.remove argument');
-    const answer = await this.#call({
-      label: 'stopList.remove',
-      method: 'GET',
-      path: '/stop-sms/delete',
-      query: { id: String(valid) },
-      mode: 'write',
-    });
-    this.#parse(answer, parseCancelResponse);
-  }
-
   /** One HTTP exchange with the retry rules; the URL (which may carry the key) never leaves here. */
   async #call(call: Call): Promise<Answer> {
     const url = new URL(joinUrl(this.#baseUrl, call.path));
@@ -606,24 +588,15 @@ export class SmsPartnerClient {
           );
         }
         const code = connectCode(error);
-        if (code !== undefined) {
-          if (!last) {
-            await sleep(backoff(attempt));
-            continue;
-          }
-          throw new SmsPartnerConnectionError(
-            `Could not reach SMS Partner for ${call.label} (${code}) after ${attempt + 1} attempt(s); nothing was sent`,
-            { cause: error },
-          );
-        }
-        if (call.mode === 'write')
-          throw this.#unknownOutcome(call, describeFailure(error, this.#timeoutMs), error);
+        if (code === undefined && call.mode === 'write') throw this.#unknownOutcome(call, error);
         if (!last) {
           await sleep(backoff(attempt));
           continue;
         }
         throw new SmsPartnerConnectionError(
-          `SMS Partner ${call.label} failed after ${attempt + 1} attempt(s): ${describeFailure(error, this.#timeoutMs)}`,
+          code === undefined
+            ? `SMS Partner ${call.label} failed after ${attempt + 1} attempt(s): ${describeFailure(error, this.#timeoutMs)}`
+            : `Could not reach SMS Partner for ${call.label} (${code}) after ${attempt + 1} attempt(s); nothing was sent`,
           { cause: error },
         );
       }
@@ -650,8 +623,7 @@ export class SmsPartnerClient {
         if (/^\uFEFF?\s*</.test(text)) await loadXmlSupport();
         return { status: response.status, text };
       } catch (error) {
-        if (call.mode === 'write')
-          throw this.#unknownOutcome(call, describeFailure(error, this.#timeoutMs), error);
+        if (call.mode === 'write') throw this.#unknownOutcome(call, error);
         if (error instanceof SmsPartnerError) throw error;
         if (!last) {
           await sleep(backoff(attempt));
@@ -665,7 +637,8 @@ export class SmsPartnerClient {
     }
   }
 
-  #unknownOutcome(call: Call, reason: string, cause: unknown): SmsPartnerOutcomeUnknownError {
+  #unknownOutcome(call: Call, cause: unknown): SmsPartnerOutcomeUnknownError {
+    const reason = describeFailure(cause, this.#timeoutMs);
     return new SmsPartnerOutcomeUnknownError(
       `SMS Partner ${call.label}: the request may have been received but no answer came back (${reason}); it was not retried — reconcile${call.context?.tag ? ` using tag "${call.context.tag}"` : ''} before trying again`,
       { ...call.context, cause },
