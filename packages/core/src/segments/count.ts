@@ -1,23 +1,6 @@
-import {
-  COLON,
-  CR,
-  EXTENSION,
-  gsmClassTable,
-  LF,
-  LOW_SURROGATE,
-  NON_GSM,
-  PLAIN,
-  REPLACED_BY_NOTHING,
-  REPLACED_BY_ONE,
-  SPECIAL,
-} from './alphabet.js';
-import {
-  applySmsPartnerReplacements,
-  EURO_TOKEN,
-  LINE_BREAK_TOKEN,
-  smsPartnerClassTable,
-} from './replacements.js';
-import { splitIntoParts } from './split.js';
+import { EXTENSION, gsmClassTable } from './alphabet.js';
+import { applySmsPartnerReplacements } from './replacements.js';
+import { GSM_PART, splitIntoParts, UCS_PART, unitsOf } from './split.js';
 import { STOP_SMS_MENTION } from './stop-mention.js';
 import type {
   CountSegmentsOptions,
@@ -27,115 +10,8 @@ import type {
   SegmentCount,
 } from './types.js';
 
-export const GSM_SINGLE = 160;
-export const GSM_PART = 153;
-export const UCS_SINGLE = 70;
-export const UCS_PART = 67;
-
-/** What one counting pass found. */
-interface Pass {
-  units: number;
-  segments: number;
-  remaining: number;
-  /** Whether the provider's replacements change the text. */
-  changed: boolean;
-}
-
-/** The text has a character outside GSM-7 (GSM pass only). */
-const NOT_GSM = 1;
-/** A `:` whose token status depends on replaced characters: count the text as sent instead. */
-const AMBIGUOUS = 2;
-
-/**
- * Length in the original text of a literal token (`:br:` → 4, `:euro:` → 6) starting at `i`, 0 when
- * there is none, -1 when a character the provider changes sits where the token would be (the text
- * as sent decides then).
- */
-function literalTokenAt(text: string, i: number, table: Uint8Array): number {
-  let br = true;
-  let euro = true;
-  for (let j = 1; j < 6; j++) {
-    const code = text.charCodeAt(i + j);
-    if (code !== COLON && table[code]! >= SPECIAL) return -1;
-    if (br) {
-      if (code !== LINE_BREAK_TOKEN.charCodeAt(j)) br = false;
-      else if (j === 3) return 4;
-    }
-    if (euro) {
-      if (code !== EURO_TOKEN.charCodeAt(j)) euro = false;
-      else if (j === 5) return 6;
-    }
-    if (!br && !euro) return 0;
-  }
-  return 0;
-}
-
-/**
- * One pass in GSM-7 septets or UCS-2 units. Ordinary characters only move the unit position
- * (units = index + delta); the parts are simulated only at atomic 2-unit items (escape pairs,
- * surrogate pairs, tokens), which is all that can move a cut.
- */
-function countPass(text: string, table: Uint8Array, gsm: boolean): Pass | number {
-  const single = gsm ? GSM_SINGLE : UCS_SINGLE;
-  const part = gsm ? GSM_PART : UCS_PART;
-  // One unit each: GSM basic characters; in UCS-2, every other BMP character too.
-  const ordinary = gsm ? PLAIN : NON_GSM;
-  const n = text.length;
-  let delta = 0;
-  let boundary = part;
-  let parts = 1;
-  let changed = false;
-  for (let i = 0; i < n; i++) {
-    const kind = table[text.charCodeAt(i)]!;
-    if (kind <= ordinary) continue;
-    if (kind >= REPLACED_BY_NOTHING) {
-      // Provider table: 0, 1 or 2 plain GSM characters, none atomic.
-      changed = true;
-      delta += kind - REPLACED_BY_ONE;
-      continue;
-    }
-    // An atomic 2-unit item, `length` code units long in the text.
-    let length = 1;
-    if (kind === SPECIAL) {
-      const code = text.charCodeAt(i);
-      if (code === COLON) {
-        length = literalTokenAt(text, i, table);
-        if (length < 0) return AMBIGUOUS;
-        if (length === 0) continue;
-      } else {
-        changed = true; // a line break or €
-        if (code === CR && text.charCodeAt(i + 1) === LF) length = 2;
-      }
-    } else if (gsm) {
-      if (kind !== EXTENSION) return NOT_GSM;
-    } else {
-      const next = text.charCodeAt(i + 1); // NaN at the end of the text: not a low surrogate
-      // A lone surrogate is one unit.
-      if (kind === LOW_SURROGATE || !(next >= 0xdc00 && next <= 0xdfff)) continue;
-      length = 2;
-    }
-    const unit = i + delta;
-    while (unit >= boundary) {
-      boundary += part;
-      parts++;
-    }
-    if (unit + 2 > boundary) {
-      boundary = unit + part;
-      parts++;
-    }
-    delta += 2 - length;
-    i += length - 1;
-  }
-  const units = n + delta;
-  if (units <= single) {
-    return { units, segments: units === 0 ? 0 : 1, remaining: single - units, changed };
-  }
-  while (units > boundary) {
-    boundary += part;
-    parts++;
-  }
-  return { units, segments: parts, remaining: boundary - units, changed };
-}
+const GSM_SINGLE = 160;
+const UCS_SINGLE = 70;
 
 /** Every character of `sent` outside GSM 03.38 (surrogate pairs as one character). */
 export function findNonGsmCharacters(sent: string): NonGsmCharacter[] {
@@ -211,29 +87,22 @@ export function countSegments(text: string, options?: CountSegmentsOptions): Seg
   const { replacements, encoding: wanted, graphemeSafe = false, isStopSms } = checkOptions(options);
   if (isStopSms) text += STOP_SMS_MENTION;
   const smsPartner = replacements !== 'none';
-  const table = smsPartner ? smsPartnerClassTable() : gsmClassTable();
-  let applied: Applied | undefined;
-  // A pass over the text as sent, when the original leaves a token ambiguous.
-  const count = (gsm: boolean) => {
-    const outcome = countPass(text, table, gsm);
-    if (outcome !== AMBIGUOUS) return outcome;
-    applied ??= applySmsPartnerReplacements(text);
-    return countPass(applied.text, table, gsm);
-  };
-  let pass = wanted === 'UCS-2' ? NOT_GSM : count(true);
-  const encoding: Encoding = typeof pass === 'number' ? 'UCS-2' : 'GSM-7';
-  if (typeof pass === 'number' && wanted === 'GSM-7') {
-    // Indices in the text as sent, like SegmentCount.nonGsmCharacters.
-    const sent = smsPartner ? (applied ?? applySmsPartnerReplacements(text)).text : text;
+  // Everything is counted on the text as sent.
+  const applied: Applied = smsPartner
+    ? applySmsPartnerReplacements(text)
+    : { text, replacements: [] };
+  const sent = applied.text;
+  const table = gsmClassTable();
+  let gsm = wanted !== 'UCS-2';
+  for (let i = 0; gsm && i < sent.length; i++) gsm = table[sent.charCodeAt(i)]! <= EXTENSION;
+  if (!gsm && wanted === 'GSM-7') {
     const found = findNonGsmCharacters(sent);
     const error = new RangeError(
       `countSegments: the text cannot be sent as GSM-7; ${found.length} character(s) are outside GSM 03.38: ${describe(found)}`,
     );
     throw Object.assign(error, { nonGsmCharacters: found });
   }
-  if (typeof pass === 'number') pass = count(false) as Pass;
-  if (applied) pass.changed = applied.replacements.length > 0;
-  return new SegmentCountResult(text, smsPartner, applied, encoding, pass, graphemeSafe);
+  return new SegmentCountResult(applied, gsm, smsPartner, graphemeSafe);
 }
 
 type Applied = { text: string; replacements: Replacement[] };
@@ -251,69 +120,40 @@ class SegmentCountResult implements SegmentCount {
   readonly units: number;
   readonly unitsPerSegment: number;
   readonly remaining: number;
-  #original: string;
-  #smsPartner: boolean;
-  #changed: boolean;
-  #graphemeSafe: boolean;
-  #applied: Applied | undefined;
-  #parts: string[] | undefined;
+  #applied: Applied;
+  #parts: string[];
   #nonGsm: NonGsmCharacter[] | undefined;
 
-  constructor(
-    original: string,
-    smsPartner: boolean,
-    applied: Applied | undefined,
-    encoding: Encoding,
-    pass: Pass,
-    graphemeSafe: boolean,
-  ) {
-    this.#original = original;
-    this.#smsPartner = smsPartner;
-    this.#changed = pass.changed;
-    this.#graphemeSafe = graphemeSafe;
-    this.#applied = applied;
-    let { segments, remaining } = pass;
-    const gsm = encoding === 'GSM-7';
+  constructor(applied: Applied, gsm: boolean, smsPartner: boolean, graphemeSafe: boolean) {
+    const sent = applied.text;
+    const units = unitsOf(sent, gsm, smsPartner);
+    const single = gsm ? GSM_SINGLE : UCS_SINGLE;
     const part = gsm ? GSM_PART : UCS_PART;
-    if (graphemeSafe && segments > 1) {
-      const split = splitIntoParts(this.text, gsm, smsPartner, true);
+    let remaining = single - units;
+    if (units > single) {
+      const split = splitIntoParts(sent, gsm, smsPartner, graphemeSafe);
       this.#parts = split.parts;
-      segments = split.parts.length;
       remaining = part - split.lastPartUnits;
+    } else {
+      this.#parts = sent === '' ? [] : [sent];
     }
-    this.encoding = encoding;
-    this.segments = segments;
-    this.units = pass.units;
-    this.unitsPerSegment = segments > 1 ? part : gsm ? GSM_SINGLE : UCS_SINGLE;
+    this.#applied = applied;
+    this.encoding = gsm ? 'GSM-7' : 'UCS-2';
+    this.segments = this.#parts.length;
+    this.units = units;
+    this.unitsPerSegment = units > single ? part : single;
     this.remaining = remaining;
   }
 
-  #replaced(): Applied {
-    this.#applied ??= this.#changed
-      ? applySmsPartnerReplacements(this.#original)
-      : { text: this.#original, replacements: [] };
-    return this.#applied;
-  }
-
   get text(): string {
-    return this.#changed ? this.#replaced().text : this.#original;
+    return this.#applied.text;
   }
 
   get replacements(): Replacement[] {
-    return this.#replaced().replacements;
+    return this.#applied.replacements;
   }
 
   get parts(): string[] {
-    if (this.#parts === undefined) {
-      const sent = this.text;
-      this.#parts =
-        this.segments <= 1
-          ? sent === ''
-            ? []
-            : [sent]
-          : splitIntoParts(sent, this.encoding === 'GSM-7', this.#smsPartner, this.#graphemeSafe)
-              .parts;
-    }
     return this.#parts;
   }
 
