@@ -51,7 +51,7 @@ function checkOptions(options: CountSegmentsOptions | undefined): CountSegmentsO
       );
     }
   }
-  const { replacements, encoding, graphemeSafe, isStopSms } = options;
+  const { replacements, encoding } = options;
   if (replacements !== undefined && replacements !== 'smspartner' && replacements !== 'none') {
     throw new RangeError(
       `countSegments: options.replacements must be 'smspartner' or 'none' (got ${JSON.stringify(replacements)})`,
