@@ -52,9 +52,6 @@ const STATUS_ALIASES: Record<string, DeliveryStatus> = {
   unknown: 'unknown',
 };
 
-/** Operators send a handful of distinct statuses, on every receipt: their readings are memoised (bounded). */
-const statusMemo = new Map<string, DeliveryStatus>();
-
 /**
  * `'Delivered' | 'DELIVRD' | 'delivered'` → `'delivered'`; `'Not delivered' | 'UNDELIV'` →
  * `'not_delivered'`; `'Waiting' | 'PENDING' | 'ENROUTE' | 'ACCEPTD' | 'accepted' | 'buffered'` →
@@ -63,16 +60,6 @@ const statusMemo = new Map<string, DeliveryStatus>();
  */
 export function normalizeDeliveryStatus(raw: unknown): DeliveryStatus {
   if (typeof raw !== 'string' || raw.length > 64) return 'unknown';
-  let status = statusMemo.get(raw);
-  if (status === undefined) {
-    status = readDeliveryStatus(raw);
-    if (statusMemo.size >= 512) statusMemo.clear();
-    statusMemo.set(raw, status);
-  }
-  return status;
-}
-
-function readDeliveryStatus(raw: string): DeliveryStatus {
   const key = raw
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')
