@@ -1,6 +1,12 @@
 import { SmsPartnerConfigError, SmsPartnerValidationError } from './errors.js';
 import { redact, redactUrl } from './redact.js';
-import { DEFAULT_BASE_URL, type SendParams, sendParamsSchema, toFieldIssues } from './schemas.js';
+import {
+  DEFAULT_BASE_URL,
+  isHttpUrl,
+  type SendParams,
+  sendParamsSchema,
+  toFieldIssues,
+} from './schemas.js';
 import { LINE_BREAK_TOKEN } from './segments/replacements.js';
 import { toProviderSchedule } from './time.js';
 
@@ -97,10 +103,7 @@ export function buildSendRequest(
 ): SendRequest {
   const apiKey = checkApiKey(config?.apiKey);
   const baseUrl = config.baseUrl ?? DEFAULT_BASE_URL;
-  try {
-    const url = new URL(baseUrl);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('protocol');
-  } catch {
+  if (!isHttpUrl(baseUrl)) {
     throw new SmsPartnerConfigError('Invalid baseUrl', [
       { field: 'baseUrl', message: 'baseUrl must be an absolute http:// or https:// URL' },
     ]);

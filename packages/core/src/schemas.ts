@@ -9,7 +9,7 @@ import { z } from './zod.js';
 export const DEFAULT_BASE_URL = 'https://api.smspartner.fr/v1';
 const FIVE_MINUTES = 300_000;
 
-function isHttpUrl(value: string): boolean {
+export function isHttpUrl(value: string): boolean {
   try {
     const url = new URL(value);
     return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
