@@ -130,22 +130,29 @@ function validate<T>(
   throw new SmsPartnerValidationError(issues, context);
 }
 
+type Failure = { code?: unknown; errors?: unknown; cause?: unknown };
+
+/** The error and its causes, outermost first (at most 5: a cycle is not followed forever). */
+function causeChain(error: unknown): Failure[] {
+  const chain: Failure[] = [];
+  for (let c = error; c && typeof c === 'object' && chain.length < 5; c = (c as Failure).cause) {
+    chain.push(c);
+  }
+  return chain;
+}
+
+const neverSent = (code: unknown): code is string =>
+  typeof code === 'string' && NEVER_SENT_CODES.has(code);
+
 /** The code proving the request never left (`ECONNREFUSED`…), looked up along `cause` chains. */
 export function connectCode(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; current && typeof current === 'object' && depth < 5; depth++) {
-    const { code, errors, cause } = current as {
-      code?: unknown;
-      errors?: unknown;
-      cause?: unknown;
-    };
-    if (typeof code === 'string' && NEVER_SENT_CODES.has(code)) return code;
+  for (const { code, errors } of causeChain(error)) {
+    if (neverSent(code)) return code;
+    // Happy eyeballs: every address refused.
     if (Array.isArray(errors) && errors.length > 0) {
-      const codes = errors.map((e) => (e as { code?: unknown } | null)?.code);
-      if (codes.every((c) => typeof c === 'string' && NEVER_SENT_CODES.has(c)))
-        return codes[0] as string;
+      const codes = errors.map((e) => (e as Failure | null)?.code);
+      if (codes.every(neverSent)) return codes[0] as string;
     }
-    current = cause;
   }
   return undefined;
 }
@@ -153,13 +160,8 @@ export function connectCode(error: unknown): string | undefined {
 function describeFailure(error: unknown, timeoutMs: number): string {
   const name = (error as { name?: unknown } | null)?.name;
   if (name === 'TimeoutError' || name === 'AbortError') return `no answer within ${timeoutMs} ms`;
-  let current: unknown = error;
-  for (let depth = 0; current && typeof current === 'object' && depth < 5; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return error instanceof Error ? error.message : 'network error';
+  const code = causeChain(error).find((c) => typeof c.code === 'string')?.code as string;
+  return code ?? (error instanceof Error ? error.message : 'network error');
 }
 
 /** undici's refusal of a blocked port: `TypeError('fetch failed', { cause: Error('bad port') })`. */

@@ -164,11 +164,7 @@ class SegmentCountResult implements SegmentCount {
 
   toJSON(): SegmentCount {
     return {
-      encoding: this.encoding,
-      segments: this.segments,
-      units: this.units,
-      unitsPerSegment: this.unitsPerSegment,
-      remaining: this.remaining,
+      ...this, // the eager fields
       parts: this.parts,
       text: this.text,
       replacements: this.replacements,
