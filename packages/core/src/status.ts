@@ -18,38 +18,35 @@ export const DELIVERY_STATUSES: readonly DeliveryStatus[] = [
   'unknown',
 ];
 
-// Keys are lowercased, accents stripped, runs of space/underscore/dash collapsed to one space.
-const STATUS_ALIASES: Record<string, DeliveryStatus> = {
-  delivered: 'delivered',
-  delivrd: 'delivered',
-  delivre: 'delivered',
-  ok: 'delivered',
-  'not delivered': 'not_delivered',
-  notdelivered: 'not_delivered',
-  'non delivre': 'not_delivered',
-  undeliv: 'not_delivered',
-  undelivered: 'not_delivered',
-  undeliverable: 'not_delivered',
-  waiting: 'waiting',
-  pending: 'waiting',
-  enroute: 'waiting',
-  'en route': 'waiting',
-  acceptd: 'waiting',
-  accepted: 'waiting',
-  buffered: 'waiting',
-  queued: 'waiting',
-  submitted: 'waiting',
-  sent: 'waiting',
-  'en attente': 'waiting',
-  expired: 'expired',
-  rejectd: 'rejected',
-  rejected: 'rejected',
-  failed: 'failed',
+/** What each status is called in receipts, lowercased, accents stripped, runs of space/_/- as one space. */
+const STATUS_WORDS: Record<DeliveryStatus, readonly string[]> = {
+  delivered: ['delivered', 'delivrd', 'delivre', 'ok'],
+  not_delivered: [
+    'not delivered',
+    'notdelivered',
+    'non delivre',
+    'undeliv',
+    'undelivered',
+    'undeliverable',
+  ],
+  waiting: [
+    'waiting',
+    'pending',
+    'enroute',
+    'en route',
+    'acceptd',
+    'accepted',
+    'buffered',
+    'queued',
+    'submitted',
+    'sent',
+    'en attente',
+  ],
+  expired: ['expired'],
+  rejected: ['rejectd', 'rejected'],
   // SMS Partner's `ko`: the platform did not send the message at all (not an operator refusal).
-  ko: 'failed',
-  deleted: 'failed',
-  error: 'failed',
-  unknown: 'unknown',
+  failed: ['failed', 'ko', 'deleted', 'error'],
+  unknown: [],
 };
 
 /**
@@ -66,5 +63,5 @@ export function normalizeDeliveryStatus(raw: unknown): DeliveryStatus {
     .toLowerCase()
     .replace(/[\s_-]+/g, ' ')
     .trim();
-  return Object.hasOwn(STATUS_ALIASES, key) ? (STATUS_ALIASES[key] as DeliveryStatus) : 'unknown';
+  return DELIVERY_STATUSES.find((status) => STATUS_WORDS[status].includes(key)) ?? 'unknown';
 }
