@@ -37,7 +37,13 @@ function describe(found: NonGsmCharacter[]): string {
   return shown.join(', ') + more;
 }
 
-const OPTION_KEYS = new Set(['replacements', 'encoding', 'graphemeSafe', 'isStopSms']);
+/** The allowed values of each option. */
+const OPTION_VALUES: Record<string, readonly unknown[]> = {
+  replacements: ['smspartner', 'none'],
+  encoding: ['auto', 'GSM-7', 'UCS-2'],
+  graphemeSafe: [true, false],
+  isStopSms: [true, false],
+};
 
 function checkOptions(options: CountSegmentsOptions | undefined): CountSegmentsOptions {
   if (options === undefined) return {};
@@ -45,32 +51,21 @@ function checkOptions(options: CountSegmentsOptions | undefined): CountSegmentsO
     throw new TypeError('countSegments: options must be an object');
   }
   for (const key in options) {
-    if (!OPTION_KEYS.has(key)) {
+    const allowed = Object.hasOwn(OPTION_VALUES, key) ? OPTION_VALUES[key] : undefined;
+    if (!allowed) {
       throw new TypeError(
-        `countSegments: unknown option ${JSON.stringify(key)} (expected replacements, encoding, graphemeSafe, isStopSms)`,
+        `countSegments: unknown option ${JSON.stringify(key)} (expected ${Object.keys(OPTION_VALUES).join(', ')})`,
       );
     }
-  }
-  const { replacements, encoding } = options;
-  if (replacements !== undefined && replacements !== 'smspartner' && replacements !== 'none') {
-    throw new RangeError(
-      `countSegments: options.replacements must be 'smspartner' or 'none' (got ${JSON.stringify(replacements)})`,
-    );
-  }
-  if (
-    encoding !== undefined &&
-    encoding !== 'auto' &&
-    encoding !== 'GSM-7' &&
-    encoding !== 'UCS-2'
-  ) {
-    throw new RangeError(
-      `countSegments: options.encoding must be 'auto', 'GSM-7' or 'UCS-2' (got ${JSON.stringify(encoding)})`,
-    );
-  }
-  for (const name of ['graphemeSafe', 'isStopSms'] as const) {
-    if (options[name] !== undefined && typeof options[name] !== 'boolean') {
-      throw new TypeError(`countSegments: options.${name} must be a boolean`);
+    const value = options[key as keyof CountSegmentsOptions];
+    if (value === undefined || allowed.includes(value)) continue;
+    if (typeof allowed[0] === 'boolean') {
+      throw new TypeError(`countSegments: options.${key} must be a boolean`);
     }
+    const quoted = allowed.map((item) => `'${item}'`);
+    throw new RangeError(
+      `countSegments: options.${key} must be ${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1)} (got ${JSON.stringify(value)})`,
+    );
   }
   return options;
 }
