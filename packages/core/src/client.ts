@@ -274,14 +274,9 @@ export class SmsPartnerClient {
     this.#userAgent = o.userAgent ? `${USER_AGENT} ${o.userAgent}` : USER_AGENT;
     this.#from = o.from;
     this.stopList = {
-      list: async () =>
-        this.#parse(
-          await this.#call({
-            label: 'stopList.list',
-            method: 'GET',
-            path: '/stop-sms/list',
-            mode: 'read',
-          }),
+      list: () =>
+        this.#request(
+          { label: 'stopList.list', method: 'GET', path: '/stop-sms/list', mode: 'read' },
           parseStopListResponse,
         ),
       add: async (phoneNumber: string) => {
@@ -291,26 +286,30 @@ export class SmsPartnerClient {
           'phoneNumber',
           'Invalid stopList.add argument',
         );
-        const answer = await this.#call({
-          label: 'stopList.add',
-          method: 'POST',
-          path: '/stop-sms/add',
-          json: { apiKey: this.#apiKey, phoneNumber: phone, _format: 'json' },
-          mode: 'write',
-          context: { to: phone },
-        });
-        return this.#parse(answer, parseStopAddResponse);
+        return this.#request(
+          {
+            label: 'stopList.add',
+            method: 'POST',
+            path: '/stop-sms/add',
+            json: { apiKey: this.#apiKey, phoneNumber: phone, _format: 'json' },
+            mode: 'write',
+            context: { to: phone },
+          },
+          parseStopAddResponse,
+        );
       },
       remove: async (id: string | number) => {
         const valid = validate(idSchema, id, 'id', 'Invalid stopList.remove argument');
-        const answer = await this.#call({
-          label: 'stopList.remove',
-          method: 'GET',
-          path: '/stop-sms/delete',
-          query: { id: String(valid) },
-          mode: 'write',
-        });
-        this.#parse(answer, parseCancelResponse);
+        await this.#request(
+          {
+            label: 'stopList.remove',
+            method: 'GET',
+            path: '/stop-sms/delete',
+            query: { id: String(valid) },
+            mode: 'write',
+          },
+          parseCancelResponse,
+        );
       },
     };
   }
@@ -420,15 +419,17 @@ export class SmsPartnerClient {
     }
   }
 
+  /** One call and the parsing of its answer. */
+  async #request<T>(call: Call, parse: (body: string, opts: { status: number }) => T): Promise<T> {
+    return this.#parse(await this.#call(call), parse);
+  }
+
   /** `GET /me`: credits and balance as numbers. */
   async getCredits(): Promise<Credits> {
-    const answer = await this.#call({
-      label: 'getCredits',
-      method: 'GET',
-      path: '/me',
-      mode: 'read',
-    });
-    return this.#parse(answer, parseCreditsResponse);
+    return this.#request(
+      { label: 'getCredits', method: 'GET', path: '/me', mode: 'read' },
+      parseCreditsResponse,
+    );
   }
 
   /** `GET /message-status`: one normalised status (`statut`/`status`, ids, dates, money). */
@@ -442,28 +443,32 @@ export class SmsPartnerClient {
       'query',
       'Invalid getMessageStatus query',
     );
-    const answer = await this.#call({
-      label: 'getMessageStatus',
-      method: 'GET',
-      path: '/message-status',
-      query: { messageId: String(q.messageId), phoneNumber: q.phoneNumber },
-      mode: 'read',
-    });
-    const status = this.#parse(answer, parseMessageStatusResponse);
+    const status = await this.#request(
+      {
+        label: 'getMessageStatus',
+        method: 'GET',
+        path: '/message-status',
+        query: { messageId: String(q.messageId), phoneNumber: q.phoneNumber },
+        mode: 'read',
+      },
+      parseMessageStatusResponse,
+    );
     return status.phoneNumber === '' ? { ...status, phoneNumber: q.phoneNumber } : status;
   }
 
   /** `GET /message-cancel`: cancel a scheduled SMS (not less than 5 minutes before it goes). */
   async cancelScheduled(messageId: string | number): Promise<CancelResult> {
     const id = validate(idSchema, messageId, 'messageId', 'Invalid cancelScheduled argument');
-    const answer = await this.#call({
-      label: 'cancelScheduled',
-      method: 'GET',
-      path: '/message-cancel',
-      query: { messageId: String(id) },
-      mode: 'write',
-    });
-    return this.#parse(answer, parseCancelResponse);
+    return this.#request(
+      {
+        label: 'cancelScheduled',
+        method: 'GET',
+        path: '/message-cancel',
+        query: { messageId: String(id) },
+        mode: 'write',
+      },
+      parseCancelResponse,
+    );
   }
 
   /**
@@ -536,19 +541,22 @@ export class SmsPartnerClient {
     const results: LookupResult[] = [];
     for (let start = 0; start < valid.length; start += LOOKUP_BATCH) {
       const chunk = valid.slice(start, start + LOOKUP_BATCH);
-      const answer = await this.#call({
-        label: 'lookup',
-        method: 'POST',
-        path: '/lookup',
-        // The provider documents a comma-separated string of numbers in international form.
-        json: {
-          apiKey: this.#apiKey,
-          phoneNumbers: chunk.map((n) => `+${n}`).join(','),
-          _format: 'json',
+      const found = await this.#request(
+        {
+          label: 'lookup',
+          method: 'POST',
+          path: '/lookup',
+          // The provider documents a comma-separated string of numbers in international form.
+          json: {
+            apiKey: this.#apiKey,
+            phoneNumbers: chunk.map((n) => `+${n}`).join(','),
+            _format: 'json',
+          },
+          mode: 'read', // free and changes nothing: safe to retry
         },
-        mode: 'read', // free and changes nothing: safe to retry
-      });
-      results.push(...this.#parse(answer, parseLookupResponse));
+        parseLookupResponse,
+      );
+      results.push(...found);
     }
     return results;
   }
