@@ -1,4 +1,3 @@
-import type * as Z from 'zod/mini';
 import {
   SmsPartnerApiError,
   SmsPartnerConfigError,
@@ -35,7 +34,7 @@ import {
   type SendParams,
   type SmsPartnerClientOptions,
   tagSchema,
-  toFieldIssues,
+  validate,
 } from './schemas.js';
 import { loadXmlSupport } from './xml.js';
 import { z } from './zod.js';
@@ -114,21 +113,6 @@ const idSchema = lazySchema(() =>
     },
   ),
 );
-
-function validate<T>(
-  schema: Z.ZodMiniType<T, unknown>,
-  value: unknown,
-  field: string,
-  context: string,
-): T {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const issues = toFieldIssues(parsed.error).map((issue) => ({
-    field: issue.field ? `${field}.${issue.field}` : field,
-    message: issue.message,
-  }));
-  throw new SmsPartnerValidationError(issues, context);
-}
 
 type Failure = { code?: unknown; errors?: unknown; cause?: unknown };
 

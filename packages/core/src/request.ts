@@ -1,11 +1,11 @@
-import { SmsPartnerConfigError, SmsPartnerValidationError } from './errors.js';
+import { SmsPartnerConfigError } from './errors.js';
 import { redact } from './redact.js';
 import {
   DEFAULT_BASE_URL,
   isHttpUrl,
   type SendParams,
   sendParamsSchema,
-  toFieldIssues,
+  validate,
 } from './schemas.js';
 import { LINE_BREAK_TOKEN } from './segments/replacements.js';
 import { toProviderSchedule } from './time.js';
@@ -52,14 +52,7 @@ export function withRedactedView<T extends { url: string; body?: string }>(reque
 
 /** Validated, normalised send parameters (phone numbers in international digits, no `+`). */
 export function validateSendParams(params: unknown): SendParams {
-  const parsed = sendParamsSchema.safeParse(params);
-  if (!parsed.success) {
-    throw new SmsPartnerValidationError(
-      toFieldIssues(parsed.error, Object.keys(sendParamsSchema.shape)),
-      'Invalid send parameters',
-    );
-  }
-  return parsed.data;
+  return validate(sendParamsSchema, params, '', 'Invalid send parameters');
 }
 
 /** Build the provider body from already-validated parameters. */

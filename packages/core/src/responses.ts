@@ -1,5 +1,5 @@
 import { SmsPartnerProtocolError } from './errors.js';
-import { type ParseOptions, parseApiResponse, toId, toNumber } from './parse.js';
+import { type ParseOptions, parseApiResponse, toBoolean, toId, toNumber } from './parse.js';
 import { tryNormalizePhoneNumber } from './phone.js';
 import { type DeliveryStatus, normalizeDeliveryStatus } from './status.js';
 import { parseProviderDate } from './time.js';
@@ -108,7 +108,7 @@ export function parseMessageStatusResponse(
     phoneNumber: phone(record.number ?? record.phoneNumber) ?? '',
     status: normalizeDeliveryStatus(providerStatus),
     providerStatus,
-    stopSms: [true, 1, '1', 'true'].includes(record.stopSms as never),
+    stopSms: toBoolean(record.stopSms) === true,
     raw: record,
   };
   if (date) out.date = date;

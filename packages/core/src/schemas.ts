@@ -1,5 +1,5 @@
 import type * as Z from 'zod/mini';
-import { type FieldIssue, SmsPartnerConfigError } from './errors.js';
+import { type FieldIssue, SmsPartnerConfigError, SmsPartnerValidationError } from './errors.js';
 import { lazySchema } from './lazy-schema.js';
 import { phoneNumberSchema } from './phone.js';
 import { countSegments, SMS_PARTNER_MAX_PARTS } from './segments/index.js';
@@ -253,6 +253,26 @@ export function toFieldIssues(
     out.push({ field, message: missing ? 'is required' : issue.message });
   }
   return out;
+}
+
+/**
+ * `schema`'s output, or SmsPartnerValidationError (`context`) naming each field, under `field`
+ * when given, and the rule it broke.
+ */
+export function validate<T>(
+  schema: Z.ZodMiniType<T, unknown>,
+  value: unknown,
+  field: string,
+  context: string,
+): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const shape = (schema as { shape?: object }).shape;
+  const issues = toFieldIssues(parsed.error, shape && Object.keys(shape)).map((issue) => ({
+    field: [field, issue.field].filter(Boolean).join('.'),
+    message: issue.message,
+  }));
+  throw new SmsPartnerValidationError(issues, context);
 }
 
 type SafeParse = (
