@@ -37,7 +37,7 @@ import {
   validate,
 } from './schemas.js';
 import { loadXmlSupport } from './xml.js';
-import { z } from './zod.js';
+import { expected, z } from './zod.js';
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -107,10 +107,7 @@ const idSchema = lazySchema(() =>
           z.regex(/^[\w.:-]+$/, 'may contain only letters, digits, _ . : -'),
         ),
     ],
-    {
-      error: (issue) =>
-        issue.input === undefined ? 'is required' : 'must be a number or a non-empty string',
-    },
+    expected('a number or a non-empty string'),
   ),
 );
 

@@ -1,7 +1,7 @@
 import type * as Z from 'zod/mini';
 import { SmsPartnerValidationError } from './errors.js';
 import { lazySchema } from './lazy-schema.js';
-import { z } from './zod.js';
+import { expected, z } from './zod.js';
 
 const FRENCH_INTERNATIONAL = /^33[1-9]\d{8}$/;
 const FRENCH_RULE =
@@ -66,9 +66,7 @@ export function tryNormalizePhoneNumber(input: unknown): string | undefined {
 /** zod schema: validates with the rules above and outputs the normalised form. */
 export const phoneNumberSchema: Z.ZodMiniType<string, string> = lazySchema(() =>
   z.pipe(
-    z.string({
-      error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string'),
-    }),
+    z.string(expected('a string')),
     z.transform((value: string, ctx) => {
       const result = reason(value);
       if (typeof result === 'string') {

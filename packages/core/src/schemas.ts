@@ -4,7 +4,7 @@ import { lazySchema } from './lazy-schema.js';
 import { phoneNumberSchema } from './phone.js';
 import { countSegments, SMS_PARTNER_MAX_PARTS } from './segments/index.js';
 import { describeParisTime } from './time.js';
-import { z } from './zod.js';
+import { expected, z } from './zod.js';
 
 export const DEFAULT_BASE_URL = 'https://api.smspartner.fr/v1';
 const FIVE_MINUTES = 300_000;
@@ -17,12 +17,6 @@ export function isHttpUrl(value: string): boolean {
     return false;
   }
 }
-
-/** Type errors in our words; a missing value reads "is required". */
-const expected = (what: string) => ({
-  error: (issue: { input?: unknown }) =>
-    issue.input === undefined ? 'is required' : `must be ${what}`,
-});
 
 const httpUrlSchema = () =>
   z
