@@ -296,7 +296,7 @@ export class SmsPartnerClient {
   }
 
   /** Options as they apply, the API key masked. */
-  #describe(): Record<string, unknown> {
+  toJSON(): Record<string, unknown> {
     return {
       apiKey: '***',
       baseUrl: this.#baseUrl,
@@ -309,12 +309,8 @@ export class SmsPartnerClient {
     };
   }
 
-  toJSON(): Record<string, unknown> {
-    return this.#describe();
-  }
-
   [INSPECT](): string {
-    return `SmsPartnerClient ${JSON.stringify(this.#describe())}`;
+    return `SmsPartnerClient ${JSON.stringify(this.toJSON())}`;
   }
 
   toString(): string {
