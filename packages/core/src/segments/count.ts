@@ -72,8 +72,7 @@ function checkOptions(options: CountSegmentsOptions | undefined): CountSegmentsO
 
 /**
  * Counts the SMS a text is billed as (3GPP TS 23.038 / 23.040), after SMS Partner's replacements
- * by default. Linear time; `parts`, `text`, `replacements` and `nonGsmCharacters` are computed on
- * first read. Forcing `encoding: 'GSM-7'` on a text with characters outside GSM 03.38 throws a
+ * by default, counted on the text as sent. Linear time. Forcing `encoding: 'GSM-7'` on a text with characters outside GSM 03.38 throws a
  * RangeError naming them (with a `nonGsmCharacters` property). With `isStopSms`, the text counted
  * (and shown in `text` / `parts`) is the message followed by `STOP_SMS_MENTION`.
  */
@@ -105,9 +104,9 @@ type Applied = { text: string; replacements: Replacement[] };
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
 /**
- * The result: plain fields computed by the counting pass, and `text`, `replacements`, `parts`,
- * `nonGsmCharacters` as getters computed on first read (so a caller that only wants the count
- * pays for nothing else). `toJSON` and Node's inspect show every field.
+ * The result: the counts as plain fields, and `text`, `replacements`, `parts`, `nonGsmCharacters`
+ * as getters (so `{...count}` copies the counts only; `nonGsmCharacters` is found on first read).
+ * `toJSON` and Node's inspect show every field.
  */
 class SegmentCountResult implements SegmentCount {
   readonly encoding: Encoding;
