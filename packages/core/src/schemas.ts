@@ -1,15 +1,15 @@
 import type * as Z from 'zod/mini';
-import { type FieldIssue, SmsPartnerConfigError } from './errors.js';
+import { type FieldIssue, SmsPartnerConfigError, SmsPartnerValidationError } from './errors.js';
 import { lazySchema } from './lazy-schema.js';
 import { phoneNumberSchema } from './phone.js';
 import { countSegments, SMS_PARTNER_MAX_PARTS } from './segments/index.js';
 import { describeParisTime } from './time.js';
-import { z } from './zod.js';
+import { expected, z } from './zod.js';
 
 export const DEFAULT_BASE_URL = 'https://api.smspartner.fr/v1';
 const FIVE_MINUTES = 300_000;
 
-function isHttpUrl(value: string): boolean {
+export function isHttpUrl(value: string): boolean {
   try {
     const url = new URL(value);
     return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
@@ -17,12 +17,6 @@ function isHttpUrl(value: string): boolean {
     return false;
   }
 }
-
-/** Type errors in our words; a missing value reads "is required". */
-const expected = (what: string) => ({
-  error: (issue: { input?: unknown }) =>
-    issue.input === undefined ? 'is required' : `must be ${what}`,
-});
 
 const httpUrlSchema = () =>
   z
@@ -253,6 +247,26 @@ export function toFieldIssues(
     out.push({ field, message: missing ? 'is required' : issue.message });
   }
   return out;
+}
+
+/**
+ * `schema`'s output, or SmsPartnerValidationError (`context`) naming each field, under `field`
+ * when given, and the rule it broke.
+ */
+export function validate<T>(
+  schema: Z.ZodMiniType<T, unknown>,
+  value: unknown,
+  field: string,
+  context: string,
+): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const shape = (schema as { shape?: object }).shape;
+  const issues = toFieldIssues(parsed.error, shape && Object.keys(shape)).map((issue) => ({
+    field: [field, issue.field].filter(Boolean).join('.'),
+    message: issue.message,
+  }));
+  throw new SmsPartnerValidationError(issues, context);
 }
 
 type SafeParse = (

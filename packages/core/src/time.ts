@@ -40,18 +40,10 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
 
 /** The wall clock in `timeZone` at instant `epochMs`. */
 export function wallTimeIn(epochMs: number, timeZone: string): WallTime {
-  const parts: Record<string, number> = {};
-  for (const part of formatterFor(timeZone).formatToParts(epochMs)) {
-    if (part.type !== 'literal') parts[part.type] = Number(part.value);
-  }
-  return {
-    year: parts.year ?? 0,
-    month: parts.month ?? 0,
-    day: parts.day ?? 0,
-    hour: parts.hour ?? 0,
-    minute: parts.minute ?? 0,
-    second: parts.second ?? 0,
-  };
+  // The parts are year, month, day, hour, minute, second (and literals, which nothing reads).
+  const parts = formatterFor(timeZone).formatToParts(epochMs);
+  const wall = Object.fromEntries(parts.map((part) => [part.type, Number(part.value)]));
+  return wall as unknown as WallTime;
 }
 
 function wallAsUtc(w: WallTime): number {
@@ -83,15 +75,16 @@ export function zonedWallTimeToDate(wall: WallTime, timeZone: string): Date {
   return new Date(matches[0] ?? asUtc - before);
 }
 
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
+/** A real calendar date and time: Date.UTC would roll 31/02 over to March. */
 function validWall(w: WallTime): boolean {
-  if (w.month < 1 || w.month > 12 || w.day < 1 || w.hour > 23 || w.minute > 59 || w.second > 59) {
-    return false;
-  }
-  const year = w.year >= 0 && w.year <= 99 ? 1900 + w.year : w.year; // as Date.UTC reads it
-  const leap = w.month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  return w.day <= (DAYS_IN_MONTH[w.month - 1] as number) + (leap ? 1 : 0);
+  const date = new Date(wallAsUtc(w));
+  return (
+    w.hour < 24 &&
+    w.minute < 60 &&
+    w.second < 60 &&
+    date.getUTCMonth() === w.month - 1 &&
+    date.getUTCDate() === w.day
+  );
 }
 
 function fromEpochDigits(value: number): Date | undefined {
@@ -161,20 +154,12 @@ export function parseProviderDate(
   if (/^\d+\.\d+$/.test(text) && hint !== 'scts') return fromEpochDigits(Number(text));
 
   const local = LOCAL_ISO.exec(text);
-  const french = local ? null : FRENCH.exec(text);
-  if (local || french) {
-    const [y, mo, d] = local
-      ? [local[1], local[2], local[3]]
-      : [french?.[3], french?.[2], french?.[1]];
-    const m = local ?? french ?? [];
-    const wall = {
-      year: Number(y),
-      month: Number(mo),
-      day: Number(d),
-      hour: Number(m[4] ?? 0),
-      minute: Number(m[5] ?? 0),
-      second: Number(m[6] ?? 0),
-    };
+  const french = FRENCH.exec(text);
+  const m = local ?? french;
+  if (m) {
+    const [year, month, day] = (local ? [m[1], m[2], m[3]] : [m[3], m[2], m[1]]).map(Number);
+    const [hour = 0, minute = 0, second = 0] = [m[4], m[5], m[6]].map((v) => Number(v ?? 0));
+    const wall = { year: year!, month: month!, day: day!, hour, minute, second };
     return validWall(wall) ? zonedWallTimeToDate(wall, timeZone) : undefined;
   }
   if (WITH_OFFSET.test(text)) {

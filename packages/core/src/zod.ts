@@ -15,3 +15,9 @@ export const z = new Proxy({} as typeof ZodMini, {
     return Reflect.get(loaded, key);
   },
 });
+
+/** Type errors in our words; a missing value reads "is required". */
+export const expected = (what: string) => ({
+  error: (issue: { input?: unknown }) =>
+    issue.input === undefined ? 'is required' : `must be ${what}`,
+});
