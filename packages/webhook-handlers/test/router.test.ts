@@ -564,6 +564,9 @@ describe('reassembly of concatenated replies', () => {
     expect(messages[0]).toMatchObject({ text, concat: { ref: '7', total: 3, part: 1 } });
     expect(messages[0]?.incomplete).toBeUndefined();
     expect(messages[0]?.parts?.map((p) => p.concat?.part)).toEqual([1, 2, 3]);
+    // Parts went through the store as JSON: dates and null-prototype raw records come back.
+    expect(messages[0]?.receivedAt).toBeInstanceOf(Date);
+    expect(Object.getPrototypeOf(messages[0]?.raw)).toBeNull();
     expect(store.pending.groups).toBe(0);
   });
 

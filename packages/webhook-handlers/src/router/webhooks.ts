@@ -52,14 +52,11 @@ function storedPart(message: InboundMessage): string {
 }
 
 function revivePart(value: string): InboundMessage {
-  const part = JSON.parse(value) as InboundMessage & { receivedAt?: string };
-  const message: InboundMessage = {
-    ...part,
-    receivedAt: undefined,
-    raw: Object.assign(Object.create(null), part.raw),
+  const { receivedAt, raw, ...part } = JSON.parse(value) as InboundMessage & {
+    receivedAt?: string;
   };
-  if (part.receivedAt) message.receivedAt = new Date(part.receivedAt);
-  else delete message.receivedAt;
+  const message: InboundMessage = { ...part, raw: Object.assign(Object.create(null), raw) };
+  if (receivedAt) message.receivedAt = new Date(receivedAt);
   return message;
 }
 
