@@ -1,4 +1,5 @@
 import {
+  BadRequestException,
   Body,
   Controller,
   Get,
@@ -8,6 +9,7 @@ import {
   NotFoundException,
   Param,
   Post,
+  Query,
   Sse,
 } from '@nestjs/common';
 import { SmsPartnerClient } from '@smspartner-kit/core';
@@ -16,8 +18,10 @@ import { map, type Observable } from 'rxjs';
 import { type AppConfig, backendOf } from './config.js';
 import { EventsService } from './events.service.js';
 import { MessagesService } from './messages.service.js';
-import type { Store } from './store.js';
-import { APP_CONFIG, STORE, WEBHOOKS_PATH } from './tokens.js';
+import type { ReconcileState } from './reconcile.js';
+import { InvalidCursorError, type Store } from './store.js';
+import { APP_CONFIG, RECONCILIATION, STORE, WEBHOOKS_PATH } from './tokens.js';
+import { messageIdSchema, optOutsQuerySchema, parseInput } from './validation.js';
 
 @Controller('api')
 export class ApiController {
@@ -27,6 +31,7 @@ export class ApiController {
     @InjectSmsPartnerClient() private readonly client: SmsPartnerClient,
     @Inject(STORE) private readonly store: Store,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(RECONCILIATION) private readonly reconciliation: ReconcileState,
   ) {}
 
   /** What the console needs to know about this server (never the key or the secret). */
@@ -38,6 +43,7 @@ export class ApiController {
       publicUrl: this.config.publicUrl,
       webhooks: `${this.config.publicUrl}${WEBHOOKS_PATH}/{dlr,replies}`,
       sandbox: this.messages.onSandbox,
+      reconciliation: this.reconciliation,
     };
   }
 
@@ -53,7 +59,8 @@ export class ApiController {
   }
 
   @Get('messages/:messageId')
-  async get(@Param('messageId') messageId: string) {
+  async get(@Param('messageId') raw: string) {
+    const messageId = parseInput(messageIdSchema, raw);
     const message = await this.store.getMessage(messageId);
     if (!message) {
       throw new NotFoundException({ error: 'not_found', message: `No message ${messageId}` });
@@ -66,9 +73,28 @@ export class ApiController {
     return { replies: await this.store.listReplies() };
   }
 
+  /** Sends whose outcome is unknown (the app stopped mid-send, or the answer was lost). */
+  @Get('sends/unresolved')
+  async unresolvedSends() {
+    return { sends: await this.store.listUnresolvedSends({ inFlight: true }) };
+  }
+
+  /** Newest first, `limit` (1–500, default 100) per page; `cursor` = the previous page's `next`. */
   @Get('opt-outs')
-  async optOuts() {
-    return { optOuts: await this.store.listOptOuts() };
+  async optOuts(@Query() query: unknown) {
+    const { limit, cursor } = parseInput(optOutsQuerySchema, query);
+    try {
+      return await this.store.listOptOuts({ limit, cursor });
+    } catch (error) {
+      if (error instanceof InvalidCursorError) {
+        throw new BadRequestException({
+          error: 'validation_error',
+          message: error.message,
+          issues: [{ field: 'cursor', message: error.message }],
+        });
+      }
+      throw error;
+    }
   }
 
   @Get('credits')

@@ -5,16 +5,20 @@ import type { Sandbox } from '@smspartner-kit/sandbox';
 import { ApiController } from './api.controller.js';
 import type { AppConfig } from './config.js';
 import { EventsService } from './events.service.js';
+import type { InFlight } from './in-flight.js';
 import { MessagesService } from './messages.service.js';
+import type { ReconcileState } from './reconcile.js';
 import type { Store } from './store.js';
-import { APP_CONFIG, SANDBOX, STORE } from './tokens.js';
+import { APP_CONFIG, IN_FLIGHT, RECONCILIATION, SANDBOX, STORE } from './tokens.js';
 import { WebhookHandlersService } from './webhook-handlers.service.js';
 
 export interface AppRuntime {
   config: AppConfig;
   store: Store;
   sandbox: Sandbox | null;
-  /** Where the client sends: the in-process sandbox, or undefined for SMS Partner itself. */
+  inFlight: InFlight;
+  reconciliation: ReconcileState;
+  /** Where the client sends: the in-process sandbox, SMSPARTNER_BASE_URL, or undefined for SMS Partner. */
   baseUrl?: string;
   /** API key given to the client (the sandbox accepts any). */
   apiKey: string;
@@ -67,6 +71,8 @@ export class AppModule {
         { provide: APP_CONFIG, useValue: runtime.config },
         { provide: STORE, useValue: runtime.store },
         { provide: SANDBOX, useValue: runtime.sandbox },
+        { provide: IN_FLIGHT, useValue: runtime.inFlight },
+        { provide: RECONCILIATION, useValue: runtime.reconciliation },
         EventsService,
         MessagesService,
         WebhookHandlersService,

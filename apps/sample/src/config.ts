@@ -9,6 +9,19 @@ export const DEFAULT_FROM = '33700000000';
 
 export type Backend = 'sandbox' | 'smspartner-sandbox' | 'smspartner-live';
 
+const httpUrl = z
+  .string()
+  .trim()
+  .refine((v) => {
+    try {
+      const url = new URL(v);
+      return url.protocol === 'http:' || url.protocol === 'https:';
+    } catch {
+      return false;
+    }
+  }, 'must be an absolute http(s) URL');
+const secret = z.string().trim().min(16, 'must be at least 16 characters');
+
 export interface AppConfig {
   port: number;
   host: string;
@@ -19,9 +32,13 @@ export interface AppConfig {
   webhookSecretGenerated: boolean;
   /** Absent: the in-process sandbox is used. */
   apiKey?: string;
+  /** Where the client sends (SMSPARTNER_BASE_URL): another SMS Partner-compatible server. */
+  baseUrl?: string;
   /** With an API key: send for real (otherwise `sandbox=1`). */
   live: boolean;
   databasePath: string;
+  /** Deprecated settings that were read, one line each (printed at start-up). */
+  warnings: string[];
 }
 
 const flag = z
@@ -40,22 +57,14 @@ const envSchema = z.object({
     .refine((n) => n <= 65_535, 'must be a port number (0-65535)')
     .optional(),
   HOST: z.string().trim().min(1).optional(),
-  PUBLIC_URL: z
-    .string()
-    .trim()
-    .refine((v) => {
-      try {
-        const url = new URL(v);
-        return url.protocol === 'http:' || url.protocol === 'https:';
-      } catch {
-        return false;
-      }
-    }, 'must be an absolute http(s) URL')
-    .optional(),
+  PUBLIC_URL: httpUrl.optional(),
+  SMSPARTNER_BASE_URL: httpUrl.optional(),
   SMSPARTNER_FROM: z.string().trim().min(1).optional(),
   SMSPARTNER_API_KEY: z.string().trim().optional(),
   SMSPARTNER_LIVE: flag.optional(),
-  WEBHOOK_SECRET: z.string().trim().min(16, 'must be at least 16 characters').optional(),
+  SMSPARTNER_WEBHOOK_SECRET: secret.optional(),
+  /** Deprecated name of SMSPARTNER_WEBHOOK_SECRET. */
+  WEBHOOK_SECRET: secret.optional(),
   DATABASE_PATH: z.string().trim().min(1).optional(),
 });
 
@@ -75,17 +84,32 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const e = parsed.data;
   const port = e.PORT ?? 3000;
-  const generated = e.WEBHOOK_SECRET === undefined;
+  const warnings: string[] = [];
+  if (e.WEBHOOK_SECRET !== undefined) {
+    warnings.push(
+      e.SMSPARTNER_WEBHOOK_SECRET === undefined
+        ? 'WEBHOOK_SECRET is deprecated: rename it SMSPARTNER_WEBHOOK_SECRET'
+        : 'WEBHOOK_SECRET is deprecated and ignored: SMSPARTNER_WEBHOOK_SECRET is set',
+    );
+  }
+  if (e.SMSPARTNER_BASE_URL !== undefined && e.SMSPARTNER_API_KEY === undefined) {
+    throw new ConfigError(
+      'Invalid environment: SMSPARTNER_BASE_URL needs SMSPARTNER_API_KEY (any value for a sandbox)',
+    );
+  }
+  const webhookSecret = e.SMSPARTNER_WEBHOOK_SECRET ?? e.WEBHOOK_SECRET;
   return {
     port,
     host: e.HOST ?? '127.0.0.1',
     publicUrl: (e.PUBLIC_URL ?? `http://127.0.0.1:${port}`).replace(/\/+$/, ''),
     from: e.SMSPARTNER_FROM ?? DEFAULT_FROM,
-    webhookSecret: e.WEBHOOK_SECRET ?? randomBytes(24).toString('base64url'),
-    webhookSecretGenerated: generated,
+    webhookSecret: webhookSecret ?? randomBytes(24).toString('base64url'),
+    webhookSecretGenerated: webhookSecret === undefined,
     ...(e.SMSPARTNER_API_KEY ? { apiKey: e.SMSPARTNER_API_KEY } : {}),
+    ...(e.SMSPARTNER_BASE_URL ? { baseUrl: e.SMSPARTNER_BASE_URL.replace(/\/+$/, '') } : {}),
     live: e.SMSPARTNER_LIVE ?? false,
     databasePath: e.DATABASE_PATH ?? DEFAULT_DATABASE_PATH,
+    warnings,
   };
 }
 

@@ -85,13 +85,28 @@ it('counts in the browser with core, shows field errors, sends, and the row turn
   expect(await page.locator('#to').getAttribute('class')).toContain('invalid');
   expect(await page.locator('#messages tbody tr').count()).toBe(0);
 
+  // The STOP mention box counts the mention the provider appends.
+  const without = await counter();
+  await page.locator('#isStopSms').check();
+  const withMention = await counter();
+  expect(withMention.remaining).toBeLessThan(without.remaining);
+  await page.locator('#isStopSms').uncheck();
+  expect(await counter()).toEqual(without);
+
+  await page.locator('#tag').fill('rdv');
   await page.locator('#to').fill('06 12 34 56 78');
   await page.locator('#send').click();
   await page.locator('#send-result.ok').waitFor();
   expect(await toError.textContent()).toBe('');
+  // Cleared for the next message; the recipient stays.
+  expect(await page.locator('#message').inputValue()).toBe('');
+  expect(await page.locator('#tag').inputValue()).toBe('');
+  expect(await page.locator('#to').inputValue()).toBe('06 12 34 56 78');
+  expect(await counter()).toMatchObject({ segments: 0 });
   const row = page.locator('#messages tbody tr').first();
   await row.locator('.status.delivered').waitFor();
   expect(await row.locator('td').nth(4).textContent()).toContain('2 · UCS-2');
+  expect(await row.locator('.tagline').textContent()).toBe('#rdv');
 
   mkdirSync(RESULTS, { recursive: true });
   await page.screenshot({ path: join(RESULTS, 'console-send.png'), fullPage: true });
@@ -147,4 +162,20 @@ it('shows replies, a reassembled long reply, an opt-out and the refusal that fol
   await page.locator('#to').evaluate((el) => el.classList.remove('invalid'));
   await page.locator('#to').fill('+33 6 98 76 54 32');
   await page.screenshot({ path: join(RESULTS, 'console.png'), fullPage: true });
+});
+
+it('fits a 390 px wide phone screen, and has a favicon', async () => {
+  const phone = await context.newPage();
+  await phone.setViewportSize({ width: 390, height: 844 });
+  await phone.goto(`${app.url}/`);
+  await phone.locator('body[data-ready="true"]').waitFor();
+  await phone.locator('#messages tbody tr').first().waitFor();
+  const width = await phone.evaluate(() => document.documentElement.scrollWidth);
+  expect(width).toBeLessThanOrEqual(390);
+  mkdirSync(RESULTS, { recursive: true });
+  await phone.screenshot({ path: join(RESULTS, 'console-390.png'), fullPage: true });
+  const icon = await fetch(`${app.url}/favicon.ico`);
+  expect(icon.status).toBe(200);
+  expect(icon.headers.get('content-type')).toMatch(/icon/);
+  await phone.close();
 });

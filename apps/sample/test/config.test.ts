@@ -27,7 +27,8 @@ describe('loadConfig', () => {
       SMSPARTNER_FROM: '33700000001',
       SMSPARTNER_API_KEY: 'k',
       SMSPARTNER_LIVE: '1',
-      WEBHOOK_SECRET: 'a-secret-of-sixteen-chars',
+      SMSPARTNER_WEBHOOK_SECRET: 'a-secret-of-sixteen-chars',
+      SMSPARTNER_BASE_URL: 'http://127.0.0.1:4010/v1/',
       DATABASE_PATH: 'memory://',
     });
     expect(config).toMatchObject({
@@ -39,9 +40,28 @@ describe('loadConfig', () => {
       webhookSecret: 'a-secret-of-sixteen-chars',
       webhookSecretGenerated: false,
       databasePath: 'memory://',
+      baseUrl: 'http://127.0.0.1:4010/v1',
+      warnings: [],
     });
     expect(backendOf(config)).toBe('smspartner-live');
     expect(backendOf({ apiKey: 'k', live: false })).toBe('smspartner-sandbox');
+  });
+
+  it('accepts the old WEBHOOK_SECRET with a deprecation warning', () => {
+    const old = loadConfig({ WEBHOOK_SECRET: 'an-old-secret-of-16+' });
+    expect(old).toMatchObject({
+      webhookSecret: 'an-old-secret-of-16+',
+      webhookSecretGenerated: false,
+    });
+    expect(old.warnings).toEqual([
+      expect.stringMatching(/WEBHOOK_SECRET is deprecated.*SMSPARTNER_WEBHOOK_SECRET/),
+    ]);
+    const both = loadConfig({
+      WEBHOOK_SECRET: 'an-old-secret-of-16+',
+      SMSPARTNER_WEBHOOK_SECRET: 'the-new-secret-of-16',
+    });
+    expect(both.webhookSecret).toBe('the-new-secret-of-16');
+    expect(both.warnings).toEqual([expect.stringMatching(/ignored/)]);
   });
 
   it('names the variable and the rule on bad input', () => {
@@ -49,12 +69,21 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT/);
     expect(() => loadConfig({ PUBLIC_URL: 'ftp://x' })).toThrow(/PUBLIC_URL/);
     expect(() => loadConfig({ WEBHOOK_SECRET: 'short' })).toThrow(/WEBHOOK_SECRET/);
+    expect(() => loadConfig({ SMSPARTNER_WEBHOOK_SECRET: 'short' })).toThrow(
+      /SMSPARTNER_WEBHOOK_SECRET: must be at least 16/,
+    );
+    expect(() => loadConfig({ SMSPARTNER_BASE_URL: 'http://127.0.0.1:1/v1' })).toThrow(
+      /SMSPARTNER_BASE_URL needs SMSPARTNER_API_KEY/,
+    );
+    expect(() => loadConfig({ SMSPARTNER_BASE_URL: 'nope', SMSPARTNER_API_KEY: 'k' })).toThrow(
+      /SMSPARTNER_BASE_URL/,
+    );
     expect(() => loadConfig({ SMSPARTNER_LIVE: 'maybe' })).toThrow(/SMSPARTNER_LIVE/);
   });
 });
 
 it('emits decorator metadata (Nest injects by type)', () => {
   const params: unknown[] = Reflect.getMetadata('design:paramtypes', MessagesService);
-  expect(params).toHaveLength(5);
+  expect(params).toHaveLength(6);
   expect(Reflect.getMetadata('design:paramtypes', ApiController)).toContain(MessagesService);
 });

@@ -1,5 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
 
@@ -47,4 +48,29 @@ it('the built app (node dist/main.js, as `pnpm start` runs it) starts, prints it
   const script = await fetch(`${url}/build/console.js`);
   expect(script.status).toBe(200);
   expect(script.headers.get('content-type')).toContain('javascript');
+  // SIGTERM: a graceful stop, exit code 0.
+  const exited = new Promise<number | null>((resolve) => child?.once('exit', resolve));
+  child.kill('SIGTERM');
+  expect(await exited).toBe(0);
+});
+
+it('a busy port is one line naming PORT, not a stack', async () => {
+  const blocker = createServer();
+  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+  const address = blocker.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  try {
+    const { SMSPARTNER_API_KEY: _key, ...env } = process.env;
+    const result = spawnSync(process.execPath, [MAIN], {
+      env: { ...env, PORT: String(port), DATABASE_PATH: 'memory://' },
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.trim().split('\n')).toEqual([
+      `Port ${port} (PORT) is already in use: stop the other program or choose another port, e.g. PORT=3001 pnpm start`,
+    ]);
+  } finally {
+    blocker.close();
+  }
 });

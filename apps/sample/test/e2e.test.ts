@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../src/bootstrap.js';
 import {
@@ -212,19 +213,33 @@ describe('webhooks', () => {
   });
 
   it('keeps a receipt for an unknown message and attaches it when the message appears', async () => {
-    const last = (app.sandbox?.messages() ?? []).map((m) => Number(m.messageId));
-    const nextId = String(Math.max(0, ...last) + 1);
+    // The sandbox's ids cannot be guessed: the send's answer arriving after its receipt is played
+    // by settling an intent with the id the receipt named, as the send path does.
+    const id = '9000000000000001';
     const early = await request(app, dlr, {
-      body: { messageId: nextId, phoneNumber: '33611111111', status: 'Waiting' },
+      body: { messageId: id, phoneNumber: '33611111111', status: 'Waiting' },
     });
     expect(early.status).toBeLessThan(300);
     expect(await app.store.countOrphanReceipts()).toBe(1);
-    const sent = await request<SendAnswer>(app, '/api/messages', {
-      body: { to: '33611111111', message: 'late' },
+    const opened = await app.store.openIntent({
+      providerTag: 'late-e2e',
+      to: '33611111111',
+      from: '33700000000',
+      text: 'late',
+      isStopSms: false,
+      encoding: 'GSM-7',
+      predictedSegments: 1,
     });
-    expect(sent.body.provider.messageId).toBe(nextId);
-    const final = await messageStatus(app, nextId, (s) => s === 'delivered');
-    expect(final.history.map((h) => h.status)).toEqual(['sent', 'waiting', 'delivered']);
+    if (!('intent' in opened)) throw new Error('intent not opened');
+    await app.store.settleSent(opened.intent.id, {
+      messageId: id,
+      nbSms: 1,
+      cost: 0.038,
+      currency: 'EUR',
+    });
+    const stored = (await request<MessageView>(app, `/api/messages/${id}`)).body;
+    expect(stored.history.map((h) => h.status)).toEqual(['sent', 'waiting']);
+    expect(stored.status).toBe('waiting');
     expect(await app.store.countOrphanReceipts()).toBe(0);
   });
 });
@@ -265,3 +280,222 @@ describe('console', () => {
     expect(JSON.stringify(info.body)).not.toContain(SECRET);
   });
 });
+
+describe('hostile input: 4xx, nothing sent', () => {
+  const sentCount = () => app.sandbox?.messages().length ?? -1;
+
+  it('NUL or a lone surrogate in the message or tag', async () => {
+    const before = sentCount();
+    const bodies = [
+      { to: '33612345678', message: 'hello\u0000world' },
+      { to: '33612345678', message: 'hello', tag: 'a\u0000b' },
+      { to: '33612345678', message: 'half an emoji \uD83D' },
+      { to: '33612345678', message: '\uDE00 reversed' },
+      { to: '3361234\u00005678', message: 'hello' },
+    ];
+    for (const body of bodies) {
+      const answer = await request<{ error: string; issues: { field: string; message: string }[] }>(
+        app,
+        '/api/messages',
+        { body },
+      );
+      expect(answer.status, JSON.stringify(body)).toBe(400);
+      expect(answer.body.error).toBe('validation_error');
+      expect(answer.body.issues.map((i) => i.message).join(' ')).toMatch(/NUL|surrogate/);
+    }
+    expect(sentCount()).toBe(before);
+  });
+
+  it('bad message ids in the path are 400s, never 500s', async () => {
+    for (const id of ['%00', 'a%20b', "1'%3B--", 'x'.repeat(65), '%F0%9F%98%80']) {
+      const answer = await request<{ error: string }>(app, `/api/messages/${id}`);
+      expect(answer.status, id).toBe(400);
+      expect(answer.body.error).toBe('validation_error');
+    }
+  });
+
+  it('a form post, another origin, a cross-site fetch or a foreign Host are refused', async () => {
+    const before = sentCount();
+    const form = await fetch(`${app.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'to=33612345678&message=forged',
+    });
+    expect(form.status).toBe(415);
+    const plain = await fetch(`${app.url}/api/sandbox/replies`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify({ from: '33612345678', text: 'STOP' }),
+    });
+    expect(plain.status).toBe(415);
+    const json = JSON.stringify({ to: '33612345678', message: 'forged' });
+    const crossSite: Record<string, string>[] = [
+      { origin: 'https://attacker.example' },
+      { origin: 'null' },
+      { 'sec-fetch-site': 'cross-site' },
+    ];
+    for (const headers of crossSite) {
+      const answer = await fetch(`${app.url}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: json,
+      });
+      expect(answer.status, JSON.stringify(headers)).toBe(403);
+    }
+    // DNS rebinding: the browser talks to us under the attacker's name.
+    const foreign = await rawRequest(app.port, 'GET', '/api/messages', {
+      host: 'attacker.example',
+    });
+    expect(foreign.status).toBe(421);
+    const foreignPost = await rawRequest(
+      app.port,
+      'POST',
+      '/api/messages',
+      {
+        host: `attacker.example:${app.port}`,
+        'content-type': 'application/json',
+      },
+      json,
+    );
+    expect(foreignPost.status).toBe(421);
+    expect(sentCount()).toBe(before);
+    // The console's own origin and loopback names are fine.
+    const own = await fetch(`${app.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: app.url },
+      body: JSON.stringify({ to: '33612345670', message: 'from the console' }),
+    });
+    expect(own.status).toBe(201);
+    const local = await rawRequest(app.port, 'GET', '/api/info', { host: `localhost:${app.port}` });
+    expect(local.status).toBe(200);
+  });
+});
+
+describe('outbox, opt-outs and receipts', () => {
+  it('each send goes out under a tag of its own (the user tag plus a unique suffix)', async () => {
+    const sent = await request<SendAnswer & { message: { tag: string; providerTag: string } }>(
+      app,
+      '/api/messages',
+      { body: { to: '33612345671', message: 'tagged', tag: 'promo' } },
+    );
+    expect(sent.status).toBe(201);
+    expect(sent.body.message.tag).toBe('promo');
+    expect(sent.body.message.providerTag).toMatch(/^promo-[a-z2-7]{8}$/);
+    const atSandbox = app.sandbox
+      ?.messages()
+      .find((m) => m.messageId === sent.body.provider.messageId);
+    expect(atSandbox?.tag).toBe(sent.body.message.providerTag);
+    const long = await request<{ issues: { field: string; message: string }[] }>(
+      app,
+      '/api/messages',
+      {
+        body: { to: '33612345671', message: 'tagged', tag: 'twelve-chars' },
+      },
+    );
+    expect(long.status).toBe(400);
+    expect(long.body.issues[0]).toMatchObject({
+      field: 'tag',
+      message: expect.stringMatching(/11/),
+    });
+    const unresolved = await request<{ sends: unknown[] }>(app, '/api/sends/unresolved');
+    expect(unresolved.body.sends).toEqual([]);
+  });
+
+  it('refuses a number of its own STOP list before sending, even if the provider does not know it', async () => {
+    await app.store.upsertOptOut({
+      phoneNumber: '33655555555',
+      to: '33700000000',
+      keyword: 'ARRET',
+    });
+    const before = app.sandbox?.messages().length;
+    const refused = await request<{ error: string; code: number; message: string }>(
+      app,
+      '/api/messages',
+      {
+        body: { to: '06 55 55 55 55', message: 'promo' },
+      },
+    );
+    expect(refused.status).toBe(422);
+    expect(refused.body).toMatchObject({ error: 'opted_out', code: 14 });
+    expect(refused.body.message).toMatch(/ARRET/);
+    expect(app.sandbox?.messages().length).toBe(before);
+  });
+
+  it('pages opt-outs and answers 400 to a bad page', async () => {
+    const first = await request<{ optOuts: { phoneNumber: string }[]; next: string | null }>(
+      app,
+      '/api/opt-outs?limit=1',
+    );
+    expect(first.status).toBe(200);
+    expect(first.body.optOuts).toHaveLength(1);
+    expect(first.body.next).toEqual(expect.any(String));
+    const second = await request<{ optOuts: { phoneNumber: string }[] }>(
+      app,
+      `/api/opt-outs?limit=1&cursor=${first.body.next}`,
+    );
+    expect(second.body.optOuts[0]?.phoneNumber).not.toBe(first.body.optOuts[0]?.phoneNumber);
+    for (const query of [
+      'limit=0',
+      'limit=abc',
+      'limit=501',
+      'cursor=nope',
+      'limit=1&limit=2',
+      'x=1',
+    ]) {
+      expect((await request(app, `/api/opt-outs?${query}`)).status, query).toBe(400);
+    }
+  });
+
+  it('a receipt naming another number is not applied; a late waiting never downgrades delivered', async () => {
+    const sent = await request<SendAnswer>(app, '/api/messages', {
+      body: { to: '33600000002', message: 'stays waiting at the sandbox' },
+    });
+    const id = sent.body.provider.messageId;
+    const dlr = `/webhooks/smspartner/dlr?token=${SECRET}`;
+    expect(
+      (
+        await request(app, dlr, {
+          body: { messageId: id, phoneNumber: '33699999999', status: 'Delivered' },
+        })
+      ).status,
+    ).toBeLessThan(300);
+    const flagged = await eventually(
+      async () => (await request<MessageView>(app, `/api/messages/${id}`)).body,
+      (m) => m.history.some((h) => h.note !== null),
+    );
+    expect(flagged.status).not.toBe('delivered');
+    expect(flagged.history.find((h) => h.note)?.note).toMatch(/not the recipient/);
+    await request(app, dlr, {
+      body: { messageId: id, phoneNumber: '33600000002', status: 'Delivered' },
+    });
+    await request(app, dlr, {
+      body: { messageId: id, phoneNumber: '33600000002', status: 'Waiting' },
+    });
+    const final = await eventually(
+      async () => (await request<MessageView>(app, `/api/messages/${id}`)).body,
+      (m) => m.history.filter((h) => h.status === 'waiting' && !h.applied).length > 0,
+    );
+    expect(final.status).toBe('delivered');
+  });
+});
+
+/** A request with headers fetch will not let us set (Host). */
+function rawRequest(
+  port: number,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port, method, path, headers }, (res) => {
+      let text = '';
+      res.on('data', (chunk) => {
+        text += String(chunk);
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}

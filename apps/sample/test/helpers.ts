@@ -1,3 +1,5 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { type RunningApp, startApp } from '../src/bootstrap.js';
 
 export const SECRET = 'test-webhook-secret-0123456789';
@@ -5,7 +7,7 @@ export const SECRET = 'test-webhook-secret-0123456789';
 /** The app on an ephemeral port with the in-process sandbox (fast receipts). */
 export function startTestApp(env: Record<string, string> = {}): Promise<RunningApp> {
   return startApp({
-    env: { PORT: '0', DATABASE_PATH: 'memory://', WEBHOOK_SECRET: SECRET, ...env },
+    env: { PORT: '0', DATABASE_PATH: 'memory://', SMSPARTNER_WEBHOOK_SECRET: SECRET, ...env },
     logger: false,
     sandbox: { dlrDelayMs: 30 },
   });
@@ -58,7 +60,12 @@ export interface MessageView {
   predictedSegments: number;
   encoding: string;
   text: string;
-  history: { status: string; providerStatus: string | null }[];
+  history: {
+    status: string;
+    providerStatus: string | null;
+    applied: boolean;
+    note: string | null;
+  }[];
 }
 
 export function messageStatus(
@@ -70,4 +77,47 @@ export function messageStatus(
     async () => (await request<MessageView>(app, `/api/messages/${messageId}`)).body,
     (m) => until(m.status),
   );
+}
+
+const MAIN = new URL('../dist/main.js', import.meta.url);
+
+export interface BuiltApp {
+  url: string;
+  child: ChildProcess;
+  output: () => string;
+  /** Sends the signal and resolves with the exit code once the process has exited. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** `node dist/main.js`, as `pnpm start` runs it, on an ephemeral port; resolves once it serves. */
+export async function startBuiltApp(env: Record<string, string> = {}): Promise<BuiltApp> {
+  const { SMSPARTNER_API_KEY: _key, WEBHOOK_SECRET: _old, ...inherited } = process.env;
+  const child = spawn(process.execPath, [fileURLToPath(MAIN)], {
+    env: { ...inherited, PORT: '0', SMSPARTNER_WEBHOOK_SECRET: SECRET, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stderr?.on('data', (chunk) => {
+    output += String(chunk);
+  });
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout?.on('data', (chunk) => {
+      output += String(chunk);
+      const match = /SMS console\s+(http:\/\/127\.0\.0\.1:\d+)\//.exec(output);
+      if (match?.[1] && /started in\s+\d+ ms/.test(output)) resolve(match[1]);
+    });
+    void exited.then((code) => reject(new Error(`exited with ${code}: ${output}`)));
+  });
+  return {
+    url,
+    child,
+    output: () => output,
+    stop(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
 }

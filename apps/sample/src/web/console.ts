@@ -64,26 +64,32 @@ async function api<T>(
 // ---- live counter -------------------------------------------------------------------------
 
 const textarea = $<HTMLTextAreaElement>('#message');
+const stopBox = $<HTMLInputElement>('#isStopSms');
 const backdrop = $<HTMLDivElement>('#backdrop');
 
 function updateCounter(): void {
   const text = textarea.value;
-  const count = countSegments(text);
+  // The STOP mention is appended by the provider: counted, but not highlighted in the text.
+  const count = countSegments(text, { isStopSms: stopBox.checked });
+  // Replacements inside the mention (its line break) are not the user's to see. (The result's
+  // lists are lazy getters: read them, do not spread the object.)
+  const replacements = count.replacements.filter((r) => r.index < text.length);
+  const nonGsmCharacters = count.nonGsmCharacters;
   const encoding = $('#encoding');
   encoding.textContent = count.encoding;
   encoding.classList.toggle('ucs2', count.encoding === 'UCS-2');
   $('#segments').textContent = String(count.segments);
   $('#remaining').textContent = String(count.remaining);
   $('#units').textContent = String(count.units);
-  const highlights = highlightsFor(text, count);
+  const highlights = highlightsFor(text, { replacements, nonGsmCharacters });
   backdrop.innerHTML = highlightHtml(text, highlights);
   backdrop.scrollTop = textarea.scrollTop;
   const replaced = [
     ...new Set(
-      count.replacements.map((r) => (r.to === '' ? `${r.from} removed` : `${r.from} → ${r.to}`)),
+      replacements.map((r) => (r.to === '' ? `${r.from} removed` : `${r.from} → ${r.to}`)),
     ),
   ];
-  const forcing = [...new Set(count.nonGsmCharacters.map((c) => c.char))];
+  const forcing = [...new Set(nonGsmCharacters.map((c) => c.char))];
   const notes: string[] = [];
   if (replaced.length > 0) notes.push(`Replaced on sending: ${replaced.join(', ')}`);
   if (forcing.length > 0)
@@ -91,6 +97,7 @@ function updateCounter(): void {
   $('#notes').textContent = notes.join(' · ');
 }
 textarea.addEventListener('input', updateCounter);
+stopBox.addEventListener('change', updateCounter);
 textarea.addEventListener('scroll', () => {
   backdrop.scrollTop = textarea.scrollTop;
 });
@@ -159,6 +166,10 @@ compose.addEventListener('submit', async (event) => {
       result.textContent = `Sent: message #${p.messageId}, ${p.nbSms} SMS billed, ${p.cost} ${p.currency}`;
       result.classList.add('ok');
       $<HTMLInputElement>('#reply-from').value ||= $<HTMLInputElement>('#to').value;
+      // Ready for the next message (the recipient stays: several messages to one person).
+      textarea.value = '';
+      $<HTMLInputElement>('#tag').value = '';
+      updateCounter();
       if ('message' in body && typeof body.message === 'object' && body.message)
         upsertMessage(body.message as Message);
       void refreshCredits();
@@ -242,7 +253,7 @@ function upsertMessage(m: Message): void {
     ['text', m.text],
     [
       'num',
-      `${m.nbSms}${m.nbSms !== m.predictedSegments ? ` (predicted ${m.predictedSegments})` : ''} · ${m.encoding}`,
+      `${m.nbSms ?? '?'}${m.nbSms !== null && m.nbSms !== m.predictedSegments ? ` (predicted ${m.predictedSegments})` : ''} · ${m.encoding}`,
     ],
   ] as const;
   row.replaceChildren(
@@ -322,6 +333,34 @@ function addOptOut(o: OptOut, prepend = true): void {
   $('#no-opt-outs').hidden = true;
 }
 
+interface UnresolvedSend {
+  id: number;
+  providerTag: string;
+  to: string;
+  text: string;
+  state: string;
+  error: string | null;
+  createdAt: string;
+}
+function showUnresolved(sends: UnresolvedSend[]): void {
+  $('#unresolved').replaceChildren(
+    ...sends.map((send) => {
+      const li = document.createElement('li');
+      const who = document.createElement('span');
+      who.className = 'who';
+      who.textContent = phone(send.to);
+      const when = document.createElement('span');
+      when.className = 'when';
+      when.textContent = `${time(send.createdAt)} · tag ${send.providerTag}${send.error ? ` · ${send.error}` : ''}`;
+      const text = document.createElement('div');
+      text.textContent = send.text;
+      li.append(who, when, text);
+      return li;
+    }),
+  );
+  $('#unresolved-card').hidden = sends.length === 0;
+}
+
 async function refreshCredits(): Promise<void> {
   const { ok, body } = await api<
     { creditSms?: number; balance?: number; currency?: string } & ErrorBody
@@ -354,11 +393,12 @@ async function start(): Promise<void> {
   on<Reply>('reply', (r) => addReply(r));
   on<OptOut>('opt-out', (o) => addOptOut(o));
 
-  const [info, messages, replies, optOuts] = await Promise.all([
+  const [info, messages, replies, optOuts, unresolved] = await Promise.all([
     api<{ backend: string; from: string; sandbox: boolean }>('/api/info'),
     api<{ messages: Message[] }>('/api/messages'),
     api<{ replies: Reply[] }>('/api/replies'),
     api<{ optOuts: OptOut[] }>('/api/opt-outs'),
+    api<{ sends: UnresolvedSend[] }>('/api/sends/unresolved'),
   ]);
   $('#backend').textContent = BACKEND_LABELS[info.body.backend] ?? info.body.backend;
   $('#sender').textContent = phone(info.body.from);
@@ -366,6 +406,7 @@ async function start(): Promise<void> {
   for (const m of messages.body.messages ?? []) upsertMessage(m);
   for (const r of replies.body.replies ?? []) addReply(r, false);
   for (const o of optOuts.body.optOuts ?? []) addOptOut(o, false);
+  showUnresolved((unresolved.body.sends ?? []).filter((send) => send.state === 'unknown'));
   document.body.dataset.ready = 'true';
   await refreshCredits();
 }

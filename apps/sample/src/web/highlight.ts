@@ -13,7 +13,10 @@ export interface Highlight {
  * the original text) and those forcing UCS-2 (core reports them in the text as sent, after the
  * replacements, so their positions are mapped back).
  */
-export function highlightsFor(text: string, count: SegmentCount): Highlight[] {
+export function highlightsFor(
+  text: string,
+  count: Pick<SegmentCount, 'replacements' | 'nonGsmCharacters'>,
+): Highlight[] {
   const replacements = [...count.replacements].sort((a, b) => a.index - b.index);
   const highlights: Highlight[] = replacements.map((r) => ({
     start: r.index,

@@ -1,0 +1,56 @@
+import { fileURLToPath } from 'node:url';
+import { type Sandbox, startSandbox } from '@smspartner-kit/sandbox';
+import { afterAll, expect, it } from 'vitest';
+import * as fresh from '../../../scripts/fresh-project.mjs';
+
+// The README as a stranger uses it: a project outside the workspace, the kit from packed tarballs,
+// exactly the README's install lines (from the npm registry), its files compiled by strict tsc
+// with the decorator options the README names, then run against the sandbox: a send from the
+// app's route, and its receipt accepted by the module's callback route.
+const readmePath = fileURLToPath(new URL('../README.md', import.meta.url));
+let sandbox: Sandbox | undefined;
+let program: fresh.RunningProgram | undefined;
+
+afterAll(async () => {
+  await program?.stop();
+  await sandbox?.close();
+});
+
+it('the README quick start, built from the packed tarballs, sends and gets its receipt', async () => {
+  const emulator = await startSandbox({ host: '127.0.0.1', dlrDelayMs: 50 });
+  sandbox = emulator;
+  const { dir } = await fresh.freshProjectFromReadme({
+    readmePath,
+    compilerOptions: { experimentalDecorators: true, emitDecoratorMetadata: true },
+  });
+  const port: number = await fresh.freePort();
+  const app = `http://127.0.0.1:${port}`;
+  const running = fresh.startProgram(dir, {
+    PORT: String(port),
+    PUBLIC_URL: app,
+    SMSPARTNER_API_KEY: 'fresh-project-key',
+    SMSPARTNER_FROM: '33700000000',
+    SMSPARTNER_WEBHOOK_SECRET: 'fresh-project-secret-0123456789',
+    SMSPARTNER_BASE_URL: emulator.baseUrl,
+  });
+  program = running;
+  await fresh.waitFor(
+    () =>
+      fetch(app).then(
+        () => true,
+        () => false,
+      ),
+    () => `the app to listen on ${app}: ${running.output()}`,
+  );
+  const response = await fetch(`${app}/codes`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ phone: '0612345678' }),
+  });
+  expect(response.status).toBe(201);
+  const { messageId } = (await response.json()) as { messageId: string };
+  await fresh.waitFor(
+    () => emulator.callbacks().some((c) => c.kind === 'dlr' && c.messageId === messageId && c.ok),
+    () => `the receipt of ${messageId} to be accepted: ${JSON.stringify(emulator.callbacks())}`,
+  );
+}, 300_000);
