@@ -65,7 +65,7 @@ async function run(limit) {
 
 const direct = await (async () => {
   const sb = await sandbox();
-  const rate = await directRate(sb, Math.min(SENDS, 4000), 50 * WORKERS);
+  const rate = await directRate(sb, Math.min(SENDS, 4000), 50);
   await sb.close();
   return rate;
 })();
