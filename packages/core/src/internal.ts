@@ -10,4 +10,7 @@ export {
   PROVIDER_TIME_ZONE,
   parseProviderDate,
   toProviderSchedule,
+  type WallTime,
+  wallTimeIn,
+  zonedWallTimeToDate,
 } from './time.js';

@@ -3,7 +3,7 @@ import { SmsPartnerConfigError } from './errors.js';
 /** SMS Partner's wall-clock zone: dates without an offset are Paris time. */
 export const PROVIDER_TIME_ZONE = 'Europe/Paris';
 
-interface WallTime {
+export interface WallTime {
   year: number;
   month: number;
   day: number;

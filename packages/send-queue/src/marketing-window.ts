@@ -1,3 +1,4 @@
+import { wallTimeIn, zonedWallTimeToDate } from '@smspartner-kit/core/internal';
 import { z } from 'zod';
 
 /** Where the French rules for commercial SMS apply (shared/smspartner-api.md §6). */
@@ -18,54 +19,9 @@ export const marketingWindowSchema = z
 
 export type MarketingWindowOptions = z.input<typeof marketingWindowSchema>;
 
-interface Wall {
-  year: number;
-  month: number;
-  day: number;
-  /** 0 = Sunday … 6 = Saturday */
-  weekday: number;
-  hour: number;
-  minute: number;
-  second: number;
-}
-
-const formatter = new Intl.DateTimeFormat('en-GB', {
-  timeZone: TIME_ZONE,
-  hourCycle: 'h23',
-  year: 'numeric',
-  month: 'numeric',
-  day: 'numeric',
-  weekday: 'short',
-  hour: 'numeric',
-  minute: 'numeric',
-  second: 'numeric',
-});
-const WEEKDAYS: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
-
-function wallTime(epochMs: number): Wall {
-  const parts: Record<string, string> = {};
-  for (const { type, value } of formatter.formatToParts(epochMs)) parts[type] = value;
-  return {
-    year: Number(parts.year),
-    month: Number(parts.month),
-    day: Number(parts.day),
-    weekday: WEEKDAYS[parts.weekday as string] as number,
-    hour: Number(parts.hour),
-    minute: Number(parts.minute),
-    second: Number(parts.second),
-  };
-}
-
-/** The instant at which Paris clocks show `hour`:00 on the given day (never in a DST gap here). */
+/** The instant at which Paris clocks show `hour`:00 on the given day (after a DST gap: its end). */
 function parisInstant(year: number, month: number, day: number, hour: number): number {
-  const asUtc = Date.UTC(year, month - 1, day, hour);
-  let instant = asUtc - 3_600_000; // Paris is UTC+1 or UTC+2: start from +1, correct once.
-  const seen = wallTime(instant);
-  const shownAsUtc = Date.UTC(seen.year, seen.month - 1, seen.day, seen.hour, seen.minute);
-  instant += asUtc - shownAsUtc;
-  // `hour` fell into a spring-forward gap (only possible for hour 2): the first instant after it.
-  while (wallTime(instant).hour < hour) instant += 3_600_000;
-  return instant;
+  return zonedWallTimeToDate({ year, month, day, hour, minute: 0, second: 0 }, TIME_ZONE).getTime();
 }
 
 /** Easter Sunday (Gregorian, anonymous algorithm) as [month, day]. */
@@ -117,8 +73,9 @@ function isSendingDay(year: number, month: number, day: number, weekday: number)
 export function nextMarketingSlot(epochMs: number, window: MarketingWindowOptions = {}): number {
   const startHour = window.startHour ?? 8;
   const endHour = window.endHour ?? 20;
-  const now = wallTime(epochMs);
-  let { year, month, day, weekday } = now;
+  const now = wallTimeIn(epochMs, TIME_ZONE);
+  let { year, month, day } = now;
+  let weekday = new Date(Date.UTC(year, month - 1, day)).getUTCDay();
   if (isSendingDay(year, month, day, weekday)) {
     if (now.hour < startHour) return parisInstant(year, month, day, startHour);
     if (now.hour < endHour) return epochMs;
