@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseConfigOptions } from '@smspartner-kit/core/internal';
 import { z } from 'zod';
-import type { Webhooks } from '../router/webhooks.js';
+import { secretsOf, type Webhooks } from '../router/webhooks.js';
 import {
   answerCallback,
   BodyError,
@@ -10,6 +10,7 @@ import {
   isEmptyPlainObject,
   mountPath,
 } from './contract.js';
+import { type CallbackRecorder, isCallbackRecorder, recordCallback } from './recorder.js';
 
 const positiveInt = z.number().int('must be a whole number').positive('must be > 0');
 
@@ -18,6 +19,12 @@ export const nodeMiddlewareOptionsSchema = z.strictObject({
   maxBodyBytes: positiveInt.optional(),
   bodyTimeoutMs: positiveInt.optional(),
   ackTimeoutMs: positiveInt.optional(),
+  recorder: z
+    .custom<CallbackRecorder>(
+      isCallbackRecorder,
+      'must be a recorder from createCallbackRecorder()',
+    )
+    .optional(),
 });
 
 export interface NodeMiddlewareOptions {
@@ -29,6 +36,8 @@ export interface NodeMiddlewareOptions {
   bodyTimeoutMs?: number;
   /** Handlers still running after this are answered 202 and go on. Default 1,000 ms. */
   ackTimeoutMs?: number;
+  /** Keeps the last callbacks as received, token redacted (`createCallbackRecorder()`). Default none. */
+  recorder?: CallbackRecorder;
 }
 
 export type NodeMiddleware = (
@@ -107,8 +116,24 @@ export function createNodeMiddleware(
     logError: (message: string, context: Record<string, unknown>) =>
       console.error(`[smspartner-webhooks] ${message}`, context),
   };
+  const { recorder } = o;
   return (req, res, next) => {
     let bodyRead = false;
+    // Only with a recorder: without one, nothing per callback beyond the contract itself.
+    const capture = recorder && { receivedAt: new Date(), body: undefined as unknown };
+    const record = (status: number | null) => {
+      if (!recorder || !capture) return;
+      recordCallback(recorder, {
+        receivedAt: capture.receivedAt,
+        method: req.method ?? 'GET',
+        url: (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/',
+        rawHeaders: req.rawHeaders,
+        contentType: exchange.header('content-type'),
+        body: capture.body,
+        status,
+        secrets: secretsOf(webhooks),
+      });
+    };
     const exchange = {
       method: req.method ?? 'GET',
       url: req.url ?? '/',
@@ -118,12 +143,21 @@ export function createNodeMiddleware(
       },
       body: () => {
         bodyRead = true;
-        return readBody(req, maxBodyBytes, bodyTimeoutMs);
+        const read = readBody(req, maxBodyBytes, bodyTimeoutMs);
+        if (capture)
+          read.then(
+            (body) => void (capture.body = body),
+            () => {},
+          );
+        return read;
       },
     };
     answerCallback(webhooks, exchange, settings).then(
       (answer) => {
-        if (answer === null) return; // the client went away: nobody to answer
+        if (answer === null) {
+          record(null);
+          return; // the client went away: nobody to answer
+        }
         if (answer === undefined) {
           if (next) next();
           else
@@ -138,10 +172,12 @@ export function createNodeMiddleware(
             );
           return;
         }
+        record(answer.status);
         const unread = !bodyRead && !req.readableEnded && req.method !== 'GET';
         send(res, answer, answer.close === true && (bodyRead || unread));
       },
       (error: unknown) => {
+        record(500);
         if (next) next(error);
         else
           send(
