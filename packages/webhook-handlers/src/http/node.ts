@@ -96,6 +96,30 @@ function send(res: ServerResponse, answer: CallbackAnswer, close: boolean): void
   res.end(answer.body);
 }
 
+/** What a middleware with a recorder keeps about one request until it is answered. */
+interface Capture {
+  recorder: CallbackRecorder;
+  secrets: readonly string[];
+  receivedAt: Date;
+  /** The body as the contract read it (set once read). */
+  body: unknown;
+}
+
+function record(capture: Capture, req: IncomingMessage, status: number | null): void {
+  const contentType = req.headers['content-type'];
+  recordCallback(capture.recorder, {
+    receivedAt: capture.receivedAt,
+    method: req.method ?? 'GET',
+    // Express hands a router the path below its mount point; the recorder shows the whole one.
+    url: (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/',
+    rawHeaders: req.rawHeaders,
+    contentType: Array.isArray(contentType) ? contentType[0] : contentType,
+    body: capture.body,
+    status,
+    secrets: capture.secrets,
+  });
+}
+
 /**
  * `node:http` (and Connect / Express-style) middleware serving `${path}/dlr` and `${path}/replies`
  * with the one HTTP contract; the Express router and the NestJS module mount this same function.
@@ -119,20 +143,12 @@ export function createNodeMiddleware(
   const { recorder } = o;
   return (req, res, next) => {
     let bodyRead = false;
-    // Only with a recorder: without one, nothing per callback beyond the contract itself.
-    const capture = recorder && { receivedAt: new Date(), body: undefined as unknown };
-    const record = (status: number | null) => {
-      if (!recorder || !capture) return;
-      recordCallback(recorder, {
-        receivedAt: capture.receivedAt,
-        method: req.method ?? 'GET',
-        url: (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/',
-        rawHeaders: req.rawHeaders,
-        contentType: exchange.header('content-type'),
-        body: capture.body,
-        status,
-        secrets: secretsOf(webhooks),
-      });
+    // Only with a recorder: without one, nothing is kept or allocated for it per callback.
+    const capture: Capture | undefined = recorder && {
+      recorder,
+      secrets: secretsOf(webhooks),
+      receivedAt: new Date(),
+      body: undefined,
     };
     const exchange = {
       method: req.method ?? 'GET',
@@ -146,7 +162,9 @@ export function createNodeMiddleware(
         const read = readBody(req, maxBodyBytes, bodyTimeoutMs);
         if (capture)
           read.then(
-            (body) => void (capture.body = body),
+            (body) => {
+              capture.body = body;
+            },
             () => {},
           );
         return read;
@@ -155,7 +173,7 @@ export function createNodeMiddleware(
     answerCallback(webhooks, exchange, settings).then(
       (answer) => {
         if (answer === null) {
-          record(null);
+          if (capture) record(capture, req, null);
           return; // the client went away: nobody to answer
         }
         if (answer === undefined) {
@@ -172,12 +190,12 @@ export function createNodeMiddleware(
             );
           return;
         }
-        record(answer.status);
+        if (capture) record(capture, req, answer.status);
         const unread = !bodyRead && !req.readableEnded && req.method !== 'GET';
         send(res, answer, answer.close === true && (bodyRead || unread));
       },
       (error: unknown) => {
-        record(500);
+        if (capture) record(capture, req, 500);
         if (next) next(error);
         else
           send(
