@@ -77,7 +77,12 @@ describe('README example examples/recorder.ts', () => {
     const app = await startRecorder({ secret, port: 0 });
     try {
       const client = createClient({ apiKey: 'example-key', baseUrl: sandbox.baseUrl });
-      const sent = await client.send({ to: '0612345678', message: 'Hello', ...app.urls });
+      const sent = await client.send({
+        to: '0612345678',
+        from: '33700000000',
+        message: 'Hello',
+        ...app.urls,
+      });
       const raw = async (): Promise<RecordedCallback[]> =>
         (await fetch(`${app.origin}/raw-callbacks`)).json() as Promise<RecordedCallback[]>;
       await vi.waitFor(async () => expect(await raw()).toHaveLength(1));
