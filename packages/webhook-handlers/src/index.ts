@@ -6,6 +6,13 @@ export {
   type NodeMiddlewareOptions,
   nodeMiddlewareOptionsSchema,
 } from './http/node.js';
+export {
+  type CallbackRecorder,
+  type CallbackRecorderOptions,
+  callbackRecorderOptionsSchema,
+  createCallbackRecorder,
+  type RecordedCallback,
+} from './http/recorder.js';
 export { type CallbackUrlsOptions, callbackUrls, callbackUrlsOptionsSchema } from './http/urls.js';
 export {
   deliveryReceiptSchema,

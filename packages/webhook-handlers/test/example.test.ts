@@ -3,6 +3,8 @@ import { startSandbox } from '@smspartner-kit/sandbox';
 import { describe, expect, it, vi } from 'vitest';
 import { startExample } from '../examples/node-http.js';
 import { offlineExample } from '../examples/offline.js';
+import { startRecorder } from '../examples/recorder.js';
+import type { RecordedCallback } from '../src/index.js';
 import { forgeDeliveryReceipt } from '../src/testing/index.js';
 
 describe('README example (examples/node-http.ts)', () => {
@@ -68,11 +70,52 @@ describe('README example examples/offline.ts', () => {
   });
 });
 
-describe('README', () => {
-  it.each(['node-http.ts', 'send.ts', 'offline.ts'])('shows examples/%s verbatim', async (file) => {
-    const { readFile } = await import('node:fs/promises');
-    const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
-    const example = await readFile(new URL(`../examples/${file}`, import.meta.url), 'utf8');
-    expect(readme).toContain(`<!-- example:${file} -->\n\`\`\`ts\n${example}\`\`\``);
+describe('README example examples/recorder.ts', () => {
+  it('shows the sandbox receipt as it arrived, and a refused callback, without the token', async () => {
+    const secret = 'recorder-example-secret';
+    const sandbox = await startSandbox({ dlrDelayMs: 10, receiptShape: 'form' });
+    const app = await startRecorder({ secret, port: 0 });
+    try {
+      const client = createClient({ apiKey: 'example-key', baseUrl: sandbox.baseUrl });
+      const sent = await client.send({
+        to: '0612345678',
+        from: '33700000000',
+        message: 'Hello',
+        ...app.urls,
+      });
+      const raw = async (): Promise<RecordedCallback[]> =>
+        (await fetch(`${app.origin}/raw-callbacks`)).json() as Promise<RecordedCallback[]>;
+      await vi.waitFor(async () => expect(await raw()).toHaveLength(1));
+      await fetch(`${app.origin}/webhooks/smspartner/dlr?token=not-the-secret`, { method: 'POST' });
+
+      const [receipt, refused] = await raw();
+      expect(receipt).toMatchObject({
+        method: 'POST',
+        path: '/webhooks/smspartner/dlr',
+        status: 200,
+      });
+      expect(receipt?.body).toContain(`messageId=${sent.messageId}`);
+      expect(refused).toMatchObject({ path: '/webhooks/smspartner/dlr', status: 401 });
+      expect(refused?.body).toBeUndefined();
+      const text = JSON.stringify(await raw());
+      expect(text).not.toContain(secret);
+      expect(text).not.toContain('not-the-secret');
+    } finally {
+      app.server.closeAllConnections();
+      await new Promise((resolve) => app.server.close(resolve));
+      await sandbox.close();
+    }
   });
+});
+
+describe('README', () => {
+  it.each(['node-http.ts', 'send.ts', 'offline.ts', 'recorder.ts'])(
+    'shows examples/%s verbatim',
+    async (file) => {
+      const { readFile } = await import('node:fs/promises');
+      const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
+      const example = await readFile(new URL(`../examples/${file}`, import.meta.url), 'utf8');
+      expect(readme).toContain(`<!-- example:${file} -->\n\`\`\`ts\n${example}\`\`\``);
+    },
+  );
 });

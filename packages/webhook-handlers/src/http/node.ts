@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseConfigOptions } from '@smspartner-kit/core/internal';
 import { z } from 'zod';
-import type { Webhooks } from '../router/webhooks.js';
+import { secretsOf, type Webhooks } from '../router/webhooks.js';
 import {
   answerCallback,
   BodyError,
@@ -10,6 +10,7 @@ import {
   isEmptyPlainObject,
   mountPath,
 } from './contract.js';
+import { type CallbackRecorder, isCallbackRecorder, recordCallback } from './recorder.js';
 
 const positiveInt = z.number().int('must be a whole number').positive('must be > 0');
 
@@ -18,6 +19,12 @@ export const nodeMiddlewareOptionsSchema = z.strictObject({
   maxBodyBytes: positiveInt.optional(),
   bodyTimeoutMs: positiveInt.optional(),
   ackTimeoutMs: positiveInt.optional(),
+  recorder: z
+    .custom<CallbackRecorder>(
+      isCallbackRecorder,
+      'must be a recorder from createCallbackRecorder()',
+    )
+    .optional(),
 });
 
 export interface NodeMiddlewareOptions {
@@ -29,6 +36,8 @@ export interface NodeMiddlewareOptions {
   bodyTimeoutMs?: number;
   /** Handlers still running after this are answered 202 and go on. Default 1,000 ms. */
   ackTimeoutMs?: number;
+  /** Keeps the last callbacks as received, token redacted (`createCallbackRecorder()`). Default none. */
+  recorder?: CallbackRecorder;
 }
 
 export type NodeMiddleware = (
@@ -87,6 +96,30 @@ function send(res: ServerResponse, answer: CallbackAnswer, close: boolean): void
   res.end(answer.body);
 }
 
+/** What a middleware with a recorder keeps about one request until it is answered. */
+interface Capture {
+  recorder: CallbackRecorder;
+  secrets: readonly string[];
+  receivedAt: Date;
+  /** The body as the contract read it (set once read). */
+  body: unknown;
+}
+
+function record(capture: Capture, req: IncomingMessage, status: number | null): void {
+  const contentType = req.headers['content-type'];
+  recordCallback(capture.recorder, {
+    receivedAt: capture.receivedAt,
+    method: req.method ?? 'GET',
+    // Express hands a router the path below its mount point; the recorder shows the whole one.
+    url: (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/',
+    rawHeaders: req.rawHeaders,
+    contentType: Array.isArray(contentType) ? contentType[0] : contentType,
+    body: capture.body,
+    status,
+    secrets: capture.secrets,
+  });
+}
+
 /**
  * `node:http` (and Connect / Express-style) middleware serving `${path}/dlr` and `${path}/replies`
  * with the one HTTP contract; the Express router and the NestJS module mount this same function.
@@ -107,8 +140,16 @@ export function createNodeMiddleware(
     logError: (message: string, context: Record<string, unknown>) =>
       console.error(`[smspartner-webhooks] ${message}`, context),
   };
+  const { recorder } = o;
   return (req, res, next) => {
     let bodyRead = false;
+    // Only with a recorder: without one, nothing is kept or allocated for it per callback.
+    const capture: Capture | undefined = recorder && {
+      recorder,
+      secrets: secretsOf(webhooks),
+      receivedAt: new Date(),
+      body: undefined,
+    };
     const exchange = {
       method: req.method ?? 'GET',
       url: req.url ?? '/',
@@ -118,12 +159,23 @@ export function createNodeMiddleware(
       },
       body: () => {
         bodyRead = true;
-        return readBody(req, maxBodyBytes, bodyTimeoutMs);
+        const read = readBody(req, maxBodyBytes, bodyTimeoutMs);
+        if (capture)
+          read.then(
+            (body) => {
+              capture.body = body;
+            },
+            () => {},
+          );
+        return read;
       },
     };
     answerCallback(webhooks, exchange, settings).then(
       (answer) => {
-        if (answer === null) return; // the client went away: nobody to answer
+        if (answer === null) {
+          if (capture) record(capture, req, null);
+          return; // the client went away: nobody to answer
+        }
         if (answer === undefined) {
           if (next) next();
           else
@@ -138,10 +190,12 @@ export function createNodeMiddleware(
             );
           return;
         }
+        if (capture) record(capture, req, answer.status);
         const unread = !bodyRead && !req.readableEnded && req.method !== 'GET';
         send(res, answer, answer.close === true && (bodyRead || unread));
       },
       (error: unknown) => {
+        if (capture) record(capture, req, 500);
         if (next) next(error);
         else
           send(

@@ -38,6 +38,14 @@ export interface Webhooks {
 
 type Handler = (arg: never) => unknown;
 
+/** Each router's configured secrets, for the callback recorder's redaction only (not exported by the package). */
+const configuredSecrets = new WeakMap<Webhooks, readonly string[]>();
+
+/** The secrets `webhooks` accepts (`[]` with `secret: false`), so a recorder can scrub them. */
+export function secretsOf(webhooks: Webhooks): readonly string[] {
+  return configuredSecrets.get(webhooks) ?? [];
+}
+
 function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
@@ -255,7 +263,7 @@ export function createWebhooks(options: WebhooksOptions): Webhooks {
     };
   }
 
-  return {
+  const webhooks: Webhooks = {
     on(event, handler) {
       const set = Object.hasOwn(handlers, event) ? handlers[event] : undefined;
       if (!set) {
@@ -308,4 +316,6 @@ export function createWebhooks(options: WebhooksOptions): Webhooks {
         await sweep(Number.POSITIVE_INFINITY);
     },
   };
+  configuredSecrets.set(webhooks, config.secrets === false ? [] : [...config.secrets]);
+  return webhooks;
 }
