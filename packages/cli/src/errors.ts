@@ -20,6 +20,8 @@ export const EXIT = {
   unknownOutcome: 4,
   /** SMS Partner could not be reached (nothing was sent), or answered something unreadable. */
   connection: 5,
+  /** `doctor`: the API answered differently from what the kit expects (a contract check failed). */
+  contract: 6,
   /** Interrupted (Ctrl-C) or a prompt answered "no". */
   interrupted: 130,
 } as const;

@@ -8,6 +8,7 @@ import {
 } from './commands/account.js';
 import { registerCampaign } from './commands/campaign.js';
 import { registerCount } from './commands/count.js';
+import { registerDoctor } from './commands/doctor.js';
 import { registerListen } from './commands/listen.js';
 import { registerLookup } from './commands/lookup.js';
 import { registerSandbox } from './commands/sandbox.js';
@@ -39,7 +40,7 @@ export function buildProgram(): Command {
   const program = new Command('smspartner');
   program
     .description(
-      'SMS Partner from the command line: count, send, status, credits, STOP list, CSV campaigns, a local sandbox and a webhook listener.',
+      'SMS Partner from the command line: count, send, status, credits, STOP list, CSV campaigns, a local sandbox, a webhook listener and a check against your account.',
     )
     .version(version, '-v, --version')
     .option('--api-key <key>', 'API key (default: SMSPARTNER_API_KEY, then the config file)')
@@ -62,9 +63,11 @@ Examples:
   $ smspartner send --to 0612345678 --message "Votre code : 482913"
   $ smspartner campaign send clients.csv --message "Bonjour {firstname}" --tag noel
   $ smspartner sandbox --port 4010        # then SMSPARTNER_BASE_URL=http://127.0.0.1:4010/v1
+  $ smspartner doctor                     # check the kit against your account (free)
 
 Exit codes: 0 ok · 1 internal error · 2 invalid input or configuration · 3 refused by SMS Partner
-· 4 outcome unknown (may have been sent) · 5 SMS Partner unreachable · 130 interrupted/cancelled`,
+· 4 outcome unknown (may have been sent) · 5 SMS Partner unreachable · 6 doctor: a contract
+check failed · 130 interrupted/cancelled`,
     );
   const ctxOf = (cmd: Command): Context => createContext(cmd.optsWithGlobals<GlobalFlags>());
   registerCount(program, ctxOf);
@@ -77,6 +80,7 @@ Exit codes: 0 ok · 1 internal error · 2 invalid input or configuration · 3 re
   registerCampaign(program, ctxOf);
   registerSandbox(program, ctxOf);
   registerListen(program, ctxOf);
+  registerDoctor(program, ctxOf);
   return program;
 }
 

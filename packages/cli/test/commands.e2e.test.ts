@@ -38,6 +38,7 @@ const COMMANDS = [
   ['campaign', 'send'],
   ['sandbox'],
   ['listen'],
+  ['doctor'],
 ];
 
 describe.concurrent('--help', () => {

@@ -50,6 +50,13 @@ describe('README', () => {
     expect(r.stdout.trimEnd()).toBe(expected.join('\n'));
   });
 
+  it('doctor without an API key prints the line shown', async () => {
+    const expected = blockAfter('API key it prints one line and exits 0:');
+    const r = await run(['doctor'], cliEnv(undefined));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(expected);
+  });
+
   it('the error example prints what it shows, with its exit code', async () => {
     const [command, ...rest] = blockAfter('## Errors and exit codes').trimEnd().split('\n');
     const exitLine = rest.indexOf('$ echo $?');

@@ -6,9 +6,10 @@ import {
   SmsPartnerConnectionError,
   SmsPartnerOutcomeUnknownError,
 } from '@smspartner-kit/core';
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { Journal, type RowResult, type RowState } from '../campaign/journal.js';
 import { type InvalidRow, loadRecipients, type Recipient } from '../campaign/recipients.js';
+import { runRedisCampaign } from '../campaign/redis.js';
 import { clientFrom } from '../config.js';
 import { classify, EXIT, UsageError } from '../errors.js';
 import { type Context, money } from '../output.js';
@@ -31,6 +32,9 @@ interface CampaignFlags {
   resendMissing?: boolean;
   dryRun?: boolean;
   yes?: boolean;
+  redis?: string;
+  queuePrefix?: string;
+  category?: 'marketing' | 'transactional';
 }
 
 /** Refusals about this one recipient: final for the row, the campaign goes on. */
@@ -141,6 +145,20 @@ export function registerCampaign(program: Command, ctxOf: (cmd: Command) => Cont
       '--resend-missing',
       'with --reconcile: send again the unknown rows the tag does not list',
     )
+    .option(
+      '--redis <url>',
+      'send through @smspartner-kit/queue on this Redis (e.g. redis://127.0.0.1:6379); needs --category',
+    )
+    .option(
+      '--category <category>',
+      'with --redis: marketing (waits for the legal window) or transactional',
+      (value: string) => {
+        if (value !== 'marketing' && value !== 'transactional')
+          throw new InvalidArgumentError('expected marketing or transactional');
+        return value;
+      },
+    )
+    .option('--queue-prefix <prefix>', "with --redis: the queue's Redis key prefix (default bull)")
     .option('--dry-run', 'validate and show the cost, send nothing, write nothing')
     .option('-y, --yes', 'do not ask for confirmation')
     .addHelpText(
@@ -151,6 +169,7 @@ Examples:
   $ smspartner campaign send clients.csv -m "Bonjour {firstname}" --dry-run
   $ smspartner campaign send clients.csv -m "Bonjour {firstname}" --skip-invalid --rate 5 --yes --json
   $ smspartner campaign send clients.csv -m "Bonjour {firstname}" --tag soldes --reconcile
+  $ smspartner campaign send clients.csv -m "Bonjour {firstname}" --redis redis://127.0.0.1:6379 --category marketing
 
 Re-run the same command to resume. Exit codes: 0 all sent · 2 invalid rows/input (nothing sent)
 · 3 some rows refused · 4 some outcomes unknown (listed; reconcile, never resent) · 5 unreachable
@@ -196,12 +215,26 @@ async function runCampaign(ctx: Context, csvPath: string, flags: CampaignFlags):
     }
   }
   if (valid.length === 0) throw new UsageError(`no valid row in ${csvPath}: nothing to send`);
+  if (flags.redis !== undefined) {
+    if (!flags.category)
+      throw new UsageError('--redis needs --category marketing or --category transactional');
+    for (const [set, name] of [
+      [flags.tag, '--tag (the queue tags each SMS itself)'],
+      [flags.reconcile, '--reconcile (the queue reconciles unknown outcomes itself)'],
+      [flags.journal, '--journal (Redis holds the campaign)'],
+      [flags.results, '--results (not written with --redis)'],
+    ] as const) {
+      if (set !== undefined) throw new UsageError(`--redis does not go with ${name}`);
+    }
+  } else if (flags.category !== undefined || flags.queuePrefix !== undefined) {
+    throw new UsageError('--category and --queue-prefix go with --redis');
+  }
 
   const journalPath = flags.journal ?? `${csvPath}.journal`;
   const resultsPath = flags.results ?? `${csvPath}.results.csv`;
   const print = fingerprint(loaded.bytes, flags, settings.from);
   const client: SmsPartnerClient | undefined = flags.dryRun ? undefined : clientFrom(settings);
-  const journal = flags.dryRun ? undefined : Journal.open(journalPath, print);
+  const journal = flags.dryRun || flags.redis ? undefined : Journal.open(journalPath, print);
   const stateOf = (row: number): RowState => journal?.stateOf(row) ?? { state: 'pending' };
 
   if (flags.resendMissing && !flags.reconcile)
@@ -265,10 +298,23 @@ async function runCampaign(ctx: Context, csvPath: string, flags: CampaignFlags):
     else ctx.print(c.yellow('dry run: nothing sent, nothing written'));
     return EXIT.ok;
   }
-  if (!client || !journal) throw new Error('unreachable');
   if (todo.length > 0 && ctx.interactive && !flags.yes) {
     await confirmOrCancel(`Send ${segments} SMS to ${todo.length} recipient(s)?`);
   }
+  if (client && flags.redis !== undefined && flags.category) {
+    return runRedisCampaign(ctx, {
+      redisUrl: flags.redis,
+      ...(flags.queuePrefix ? { prefix: flags.queuePrefix } : {}),
+      campaignId: `csv-${print.slice(0, 40)}`,
+      category: flags.category,
+      from: settings.from,
+      stopMention: flags.stopMention === true,
+      rate: flags.rate,
+      client,
+      recipients: todo,
+    });
+  }
+  if (!client || !journal) throw new Error('unreachable');
 
   // First Ctrl-C: finish (and journal) the send in flight, then stop. Second: quit now — the
   // journal already holds the intent, so the in-flight row is listed as unknown next time.
