@@ -26,9 +26,6 @@ interface SendAnswer {
   provider: { messageId: string };
 }
 
-// Two app starts each (PGlite boots in a few seconds on a quiet machine, far more under load).
-const SLOW = 180_000;
-
 it(
   'keeps messages, statuses, replies and opt-outs across a restart, and refuses the opted-out number',
   async () => {
