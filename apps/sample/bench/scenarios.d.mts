@@ -39,5 +39,6 @@ export function burstRun(options: {
   bursts: number[];
   concurrency?: number;
   sandboxArgs?: string[];
-  baseline?: boolean;
+  /** Sends of the no-op-receiver baseline run first (0, the default: none). */
+  baseline?: number;
 }): Promise<BurstResult[]>;

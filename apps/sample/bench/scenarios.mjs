@@ -84,12 +84,13 @@ export async function crashRun({ mode, after, concurrency = 50, restart = true }
  * Runs each burst (`bursts[i]` sends at `concurrency`) on one app, waits for every receipt the
  * sandbox sends to be answered, stops the app gracefully and checks the database.
  */
-export async function burstRun({ bursts, concurrency = 50, sandboxArgs = [], baseline = false }) {
+export async function burstRun({ bursts, concurrency = 50, sandboxArgs = [], baseline = 0 }) {
   const sandbox = await startSandboxProcess(sandboxArgs);
   const dir = tempDatabase();
   const results = [];
   try {
-    if (baseline) results.push({ baseline: await noopBaseline(sandbox, bursts[0], concurrency) });
+    if (baseline > 0)
+      results.push({ baseline: await noopBaseline(sandbox, baseline, concurrency) });
     let app = await startAppProcess({ dir, sandbox });
     let start = 0;
     for (const total of bursts) {
