@@ -1,7 +1,8 @@
 import { libraryBuild } from '../../tsup.base.js';
 
 // tsconfig.json sets emitDecoratorMetadata, so tsup runs @swc/core over the sources and Nest can
-// read `design:paramtypes` from the built classes (test/dist-metadata.test.ts guards this).
+// read `design:paramtypes` from the built classes (test/consumers.test.ts runs
+// test/fixtures/dist-metadata.mjs against the build to guard this).
 // Nest, rxjs and our sibling packages stay external: one copy of each at runtime, never bundled.
 export default libraryBuild({
   external: [/^@nestjs\//, 'reflect-metadata', /^rxjs(\/|$)/, /^@smspartner-kit\//],

@@ -1,4 +1,11 @@
 import { libraryBuild } from '../../tsup.base.js';
 
-// cli.ts starts with a `#!/usr/bin/env node` line, which esbuild keeps in dist/cli.js.
-export default libraryBuild({ entry: ['src/index.ts', 'src/cli.ts'] });
+// cli.ts and contract-cli.ts start with a `#!/usr/bin/env node` line, which esbuild keeps.
+export default libraryBuild({
+  entry: {
+    index: 'src/index.ts',
+    cli: 'src/cli.ts',
+    contract: 'src/contract/index.ts',
+    'contract-cli': 'src/contract-cli.ts',
+  },
+});

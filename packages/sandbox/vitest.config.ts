@@ -5,6 +5,9 @@ export default testConfig({
   resolve: {
     // examples/ import the package by its published name, as a user would
     alias: {
+      '@smspartner-kit/sandbox/contract': fileURLToPath(
+        new URL('./src/contract/index.ts', import.meta.url),
+      ),
       '@smspartner-kit/sandbox': fileURLToPath(new URL('./src/index.ts', import.meta.url)),
     },
   },

@@ -6,19 +6,20 @@ import {
   phoneNumberSchema,
   type SmsPartnerClient,
   SmsPartnerConfigError,
-  toFieldIssues,
 } from '@smspartner-kit/core';
-import { z } from 'zod';
+import { toFieldIssues } from '@smspartner-kit/core/internal';
+// zod/mini, as core: the full zod would be parsed at every start of the binary.
+import * as z from 'zod/mini';
 import { UsageError } from './errors.js';
 
 /** What a config file may hold (JSON). Unknown keys are refused, so a typo is not ignored. */
 export const configFileSchema = z.strictObject({
-  apiKey: z.string().min(1).optional(),
-  baseUrl: z.string().url().optional(),
-  from: phoneNumberSchema.optional(),
+  apiKey: z.optional(z.string().check(z.minLength(1))),
+  baseUrl: z.optional(z.url({ protocol: /^https?$/ })),
+  from: z.optional(phoneNumberSchema),
   /** Price of one SMS, to turn predicted segments into money. */
-  price: z.number().nonnegative().optional(),
-  currency: z.string().min(1).max(10).optional(),
+  price: z.optional(z.number().check(z.gte(0))),
+  currency: z.optional(z.string().check(z.minLength(1), z.maxLength(10))),
 });
 
 export type ConfigFile = z.output<typeof configFileSchema>;

@@ -102,13 +102,8 @@ export async function main(argv: string[]): Promise<number> {
     return typeof process.exitCode === 'number' ? (process.exitCode as number) : EXIT.ok;
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (
-        error.code === 'commander.helpDisplayed' ||
-        error.code === 'commander.version' ||
-        error.code === 'commander.help'
-      ) {
-        return EXIT.ok;
-      }
+      // --help and --version exit 0; help shown for a missing subcommand is a usage error.
+      if (error.exitCode === 0) return EXIT.ok;
       if (json) {
         const message = redactAll(error.message.replace(/^error: /, ''), secrets);
         const body = { error: { kind: 'usage', message, exitCode: EXIT.validation } };

@@ -249,6 +249,36 @@ describe('campaign send', () => {
     const r = await run(['campaign', 'send', path, '-m', 'Two'], env);
     expectOneLineError(r, 2);
     expect(r.stderr).toContain('belongs to another campaign');
+    // A journal holding only its header (a run cancelled at the confirmation) is started afresh.
+    const other = recipients(1);
+    writeFileSync(
+      `${other}.journal`,
+      '{"journal":1,"fingerprint":"x","created":"2026-01-01T00:00:00Z"}\n',
+    );
+    expect((await run(['campaign', 'send', other, '-m', 'Two'], env)).code).toBe(0);
+  });
+
+  it('a rate-limited API (HTTP 429): the row waits and is retried, every row sent once', async () => {
+    const limited = await startSandbox({
+      logger: false,
+      rateLimit: { perSecond: 5 },
+      dlrDelayMs: 60_000,
+    });
+    try {
+      const path = recipients(12);
+      const r = await run(
+        ['campaign', 'send', path, '-m', 'Hi', '--rate', '1000', '--json'],
+        cliEnv(limited.baseUrl),
+      );
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ sent: 12, unknown: [], refused: 0 });
+      const numbers = limited.messages().map((m) => m.to);
+      expect(new Set(numbers).size).toBe(12);
+      expect(numbers).toHaveLength(12);
+      expect(readFileSync(`${path}.journal`, 'utf8')).toContain('"code":429');
+    } finally {
+      await limited.close();
+    }
   });
 
   it('--dry-run: cost up front, nothing sent, nothing written', async () => {

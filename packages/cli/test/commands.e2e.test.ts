@@ -148,6 +148,19 @@ describe.concurrent('count', () => {
     expect(off.encoding).toBe('UCS-2');
   });
 
+  it('--stop-mention counts the mention SMS Partner appends', async () => {
+    const r = await run(['count', 'Soldes', '--stop-mention', '--json'], env);
+    const body = JSON.parse(r.stdout);
+    expect(body.units).toBeGreaterThan('Soldes'.length + 10);
+    expect(body.text).toMatch(/^Soldes.+STOP/);
+  });
+
+  it('a command group without its subcommand shows its help and exits 2', async () => {
+    const r = await run(['campaign'], env);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('send [options] <csv>');
+  });
+
   it('empty text → exit 2', async () => {
     expectOneLineError(await run(['count', ''], env), 2);
   });

@@ -1,8 +1,10 @@
 /**
- * Cold import of `@smspartner-kit/core` against `@smspartner-kit/core/segments` (core's own
- * code alone: the floor), ESM `import` and CommonJS `require`. Each sample is a fresh node
- * process timing its own import (performance.now() around it, so Node's start-up is not in it);
- * entries alternate within each round so a slow spell of the machine hits both alike.
+ * Cold import of `@smspartner-kit/core` against `@smspartner-kit/core/segments` (the segment
+ * calculator alone), ESM `import` and CommonJS `require`. Each sample is a fresh node process
+ * measuring its own import, so Node's start-up is not in it: the CPU time the process spent
+ * (`process.cpuUsage()`, all threads — what the import costs, and steady on a busy machine) and
+ * the wall time (`performance.now()`, which also counts waiting for a core). Entries alternate
+ * within each round so a slow spell of the machine hits both alike; medians are compared.
  *
  *   node bench/cold-import.mjs                 # build core first (pnpm build); 9 rounds
  *   COLD_IMPORT_ROUNDS=15 node bench/cold-import.mjs
@@ -12,16 +14,18 @@ import { fileURLToPath } from 'node:url';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 
+/** The probe a child process runs: its own CPU and wall time around loading `specifier`. */
+function timed(load) {
+  return `const c = process.cpuUsage(); const t = performance.now(); ${load}; const w = performance.now() - t; const u = process.cpuUsage(c); process.stdout.write(JSON.stringify({ cpu: (u.user + u.system) / 1000, wall: w }));`;
+}
+
 const PROBES = {
   esm: (specifier) => [
     '--input-type=module',
     '-e',
-    `const t = performance.now(); await import(${JSON.stringify(specifier)}); process.stdout.write(String(performance.now() - t));`,
+    timed(`await import(${JSON.stringify(specifier)})`),
   ],
-  cjs: (specifier) => [
-    '-e',
-    `const t = performance.now(); require(${JSON.stringify(specifier)}); process.stdout.write(String(performance.now() - t));`,
-  ],
+  cjs: (specifier) => ['-e', timed(`require(${JSON.stringify(specifier)})`)],
 };
 
 function sample(kind, specifier) {
@@ -29,7 +33,7 @@ function sample(kind, specifier) {
     cwd: packageDir, // the package resolves itself by name through its exports map
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  return Number(out.toString());
+  return JSON.parse(out.toString());
 }
 
 const median = (values) => {
@@ -39,40 +43,50 @@ const median = (values) => {
 };
 
 /**
- * `rounds` alternating samples of each entry in each module system.
- * Returns `{ esm: { core, segments, ratio }, cjs: { … } }` (medians in ms).
+ * `rounds` alternating samples of each entry in each module system. Returns, per module system,
+ * the medians in ms and the ratios core / segments: `{ esm: { cpu: { core, segments, ratio },
+ * wall: { … } }, cjs: { … } }`.
  */
-export function measureColdImports({ rounds = 9, entries } = {}) {
-  const targets = entries ?? {
-    core: '@smspartner-kit/core',
-    segments: '@smspartner-kit/core/segments',
-  };
+export function measureColdImports({ rounds = 9 } = {}) {
+  const targets = { core: '@smspartner-kit/core', segments: '@smspartner-kit/core/segments' };
+  const names = Object.keys(targets);
   const result = {};
   for (const kind of ['esm', 'cjs']) {
-    const times = Object.fromEntries(Object.keys(targets).map((name) => [name, []]));
-    const names = Object.keys(targets);
+    const samples = Object.fromEntries(names.map((name) => [name, []]));
     for (let round = 0; round < rounds; round++) {
       const order = round % 2 ? [...names].reverse() : names;
-      for (const name of order) times[name].push(sample(kind, targets[name]));
+      for (const name of order) samples[name].push(sample(kind, targets[name]));
     }
-    const medians = Object.fromEntries(names.map((name) => [name, median(times[name])]));
-    result[kind] = { ...medians, ratio: medians.core / medians.segments };
+    result[kind] = {};
+    for (const measure of ['cpu', 'wall']) {
+      const core = median(samples.core.map((s) => s[measure]));
+      const segments = median(samples.segments.map((s) => s[measure]));
+      result[kind][measure] = { core, segments, ratio: core / segments };
+    }
   }
   return result;
+}
+
+export function coldImportTable(result) {
+  const lines = [
+    '| module system | measure | `@smspartner-kit/core/segments` | `@smspartner-kit/core` | ratio (target ≤ 1.5×) |',
+    '|---|---|---|---|---|',
+  ];
+  for (const [kind, measures] of Object.entries(result)) {
+    const label = kind === 'esm' ? 'ESM `import`' : 'CommonJS `require`';
+    for (const [measure, { segments, core, ratio }] of Object.entries(measures)) {
+      const what = measure === 'cpu' ? 'CPU time' : 'wall time';
+      lines.push(
+        `| ${label} | ${what} | ${segments.toFixed(1)} ms | ${core.toFixed(1)} ms | ${ratio.toFixed(2)}× |`,
+      );
+    }
+  }
+  return lines.join('\n');
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const rounds = Number(process.env.COLD_IMPORT_ROUNDS ?? 9);
   const result = measureColdImports({ rounds });
-  console.log(`\ncold import, ${rounds} alternating fresh processes per entry (median, ms):\n`);
-  console.log(
-    '| module system | `@smspartner-kit/core/segments` | `@smspartner-kit/core` | ratio (target ≤ 1.5×) |',
-  );
-  console.log('|---|---|---|---|');
-  for (const [kind, { segments, core, ratio }] of Object.entries(result)) {
-    const label = kind === 'esm' ? 'ESM `import`' : 'CommonJS `require`';
-    console.log(
-      `| ${label} | ${segments.toFixed(1)} | ${core.toFixed(1)} | ${ratio.toFixed(2)}× |`,
-    );
-  }
+  console.log(`\ncold import, ${rounds} alternating fresh processes per entry, medians:\n`);
+  console.log(coldImportTable(result));
 }

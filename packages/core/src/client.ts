@@ -1,4 +1,3 @@
-import * as z from 'zod/mini';
 import {
   SmsPartnerApiError,
   SmsPartnerConfigError,
@@ -35,9 +34,10 @@ import {
   type SendParams,
   type SmsPartnerClientOptions,
   tagSchema,
-  toFieldIssues,
+  validate,
 } from './schemas.js';
 import { loadXmlSupport } from './xml.js';
+import { expected, z } from './zod.js';
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -107,44 +107,33 @@ const idSchema = lazySchema(() =>
           z.regex(/^[\w.:-]+$/, 'may contain only letters, digits, _ . : -'),
         ),
     ],
-    {
-      error: (issue) =>
-        issue.input === undefined ? 'is required' : 'must be a number or a non-empty string',
-    },
+    expected('a number or a non-empty string'),
   ),
 );
 
-function validate<T>(
-  schema: z.ZodMiniType<T, unknown>,
-  value: unknown,
-  field: string,
-  context: string,
-): T {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const issues = toFieldIssues(parsed.error).map((issue) => ({
-    field: issue.field ? `${field}.${issue.field}` : field,
-    message: issue.message,
-  }));
-  throw new SmsPartnerValidationError(issues, context);
+type Failure = { code?: unknown; errors?: unknown; cause?: unknown };
+
+/** The error and its causes, outermost first (at most 5: a cycle is not followed forever). */
+function causeChain(error: unknown): Failure[] {
+  const chain: Failure[] = [];
+  for (let c = error; c && typeof c === 'object' && chain.length < 5; c = (c as Failure).cause) {
+    chain.push(c);
+  }
+  return chain;
 }
+
+const neverSent = (code: unknown): code is string =>
+  typeof code === 'string' && NEVER_SENT_CODES.has(code);
 
 /** The code proving the request never left (`ECONNREFUSED`…), looked up along `cause` chains. */
 export function connectCode(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; current && typeof current === 'object' && depth < 5; depth++) {
-    const { code, errors, cause } = current as {
-      code?: unknown;
-      errors?: unknown;
-      cause?: unknown;
-    };
-    if (typeof code === 'string' && NEVER_SENT_CODES.has(code)) return code;
+  for (const { code, errors } of causeChain(error)) {
+    if (neverSent(code)) return code;
+    // Happy eyeballs: every address refused.
     if (Array.isArray(errors) && errors.length > 0) {
-      const codes = errors.map((e) => (e as { code?: unknown } | null)?.code);
-      if (codes.every((c) => typeof c === 'string' && NEVER_SENT_CODES.has(c)))
-        return codes[0] as string;
+      const codes = errors.map((e) => (e as Failure | null)?.code);
+      if (codes.every(neverSent)) return codes[0] as string;
     }
-    current = cause;
   }
   return undefined;
 }
@@ -152,13 +141,8 @@ export function connectCode(error: unknown): string | undefined {
 function describeFailure(error: unknown, timeoutMs: number): string {
   const name = (error as { name?: unknown } | null)?.name;
   if (name === 'TimeoutError' || name === 'AbortError') return `no answer within ${timeoutMs} ms`;
-  let current: unknown = error;
-  for (let depth = 0; current && typeof current === 'object' && depth < 5; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return error instanceof Error ? error.message : 'network error';
+  const code = causeChain(error).find((c) => typeof c.code === 'string')?.code as string;
+  return code ?? (error instanceof Error ? error.message : 'network error');
 }
 
 /** undici's refusal of a blocked port: `TypeError('fetch failed', { cause: Error('bad port') })`. */
@@ -191,21 +175,15 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** The answer's text, refused past MAX_RESPONSE_BYTES without buffering the rest. */
 async function readLimited(response: Response): Promise<string> {
-  const declared = Number(response.headers?.get?.('content-length'));
-  if (declared > MAX_RESPONSE_BYTES) {
-    await response.body?.cancel().catch(() => undefined);
-    throw new SmsPartnerProtocolError('Answer larger than 1 MB refused', {
-      httpStatus: response.status,
-    });
-  }
   if (!response.body) return typeof response.text === 'function' ? response.text() : '';
   const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
+  const decoder = new TextDecoder();
+  let text = '';
+  for (let total = 0; ; ) {
     const { done, value } = await reader.read();
-    if (done) break;
+    if (done) return text + decoder.decode();
     total += value.byteLength;
     if (total > MAX_RESPONSE_BYTES) {
       await reader.cancel().catch(() => undefined);
@@ -213,15 +191,8 @@ async function readLimited(response: Response): Promise<string> {
         httpStatus: response.status,
       });
     }
-    chunks.push(value);
+    text += decoder.decode(value, { stream: true });
   }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
 }
 
 /**
@@ -284,14 +255,48 @@ export class SmsPartnerClient {
     this.#userAgent = o.userAgent ? `${USER_AGENT} ${o.userAgent}` : USER_AGENT;
     this.#from = o.from;
     this.stopList = {
-      list: () => this.#stopListList(),
-      add: (phoneNumber: string) => this.#stopListAdd(phoneNumber),
-      remove: (id: string | number) => this.#stopListRemove(id),
+      list: () =>
+        this.#request(
+          { label: 'stopList.list', method: 'GET', path: '/stop-sms/list', mode: 'read' },
+          parseStopListResponse,
+        ),
+      add: async (phoneNumber: string) => {
+        const phone = validate(
+          phoneNumberSchema,
+          phoneNumber,
+          'phoneNumber',
+          'Invalid stopList.add argument',
+        );
+        return this.#request(
+          {
+            label: 'stopList.add',
+            method: 'POST',
+            path: '/stop-sms/add',
+            json: { apiKey: this.#apiKey, phoneNumber: phone, _format: 'json' },
+            mode: 'write',
+            context: { to: phone },
+          },
+          parseStopAddResponse,
+        );
+      },
+      remove: async (id: string | number) => {
+        const valid = validate(idSchema, id, 'id', 'Invalid stopList.remove argument');
+        await this.#request(
+          {
+            label: 'stopList.remove',
+            method: 'GET',
+            path: '/stop-sms/delete',
+            query: { id: String(valid) },
+            mode: 'write',
+          },
+          parseCancelResponse,
+        );
+      },
     };
   }
 
   /** Options as they apply, the API key masked. */
-  #describe(): Record<string, unknown> {
+  toJSON(): Record<string, unknown> {
     return {
       apiKey: '***',
       baseUrl: this.#baseUrl,
@@ -304,12 +309,8 @@ export class SmsPartnerClient {
     };
   }
 
-  toJSON(): Record<string, unknown> {
-    return this.#describe();
-  }
-
   [INSPECT](): string {
-    return `SmsPartnerClient ${JSON.stringify(this.#describe())}`;
+    return `SmsPartnerClient ${JSON.stringify(this.toJSON())}`;
   }
 
   toString(): string {
@@ -395,15 +396,17 @@ export class SmsPartnerClient {
     }
   }
 
+  /** One call and the parsing of its answer. */
+  async #request<T>(call: Call, parse: (body: string, opts: { status: number }) => T): Promise<T> {
+    return this.#parse(await this.#call(call), parse);
+  }
+
   /** `GET /me`: credits and balance as numbers. */
   async getCredits(): Promise<Credits> {
-    const answer = await this.#call({
-      label: 'getCredits',
-      method: 'GET',
-      path: '/me',
-      mode: 'read',
-    });
-    return this.#parse(answer, parseCreditsResponse);
+    return this.#request(
+      { label: 'getCredits', method: 'GET', path: '/me', mode: 'read' },
+      parseCreditsResponse,
+    );
   }
 
   /** `GET /message-status`: one normalised status (`statut`/`status`, ids, dates, money). */
@@ -417,28 +420,32 @@ export class SmsPartnerClient {
       'query',
       'Invalid getMessageStatus query',
     );
-    const answer = await this.#call({
-      label: 'getMessageStatus',
-      method: 'GET',
-      path: '/message-status',
-      query: { messageId: String(q.messageId), phoneNumber: q.phoneNumber },
-      mode: 'read',
-    });
-    const status = this.#parse(answer, parseMessageStatusResponse);
+    const status = await this.#request(
+      {
+        label: 'getMessageStatus',
+        method: 'GET',
+        path: '/message-status',
+        query: { messageId: String(q.messageId), phoneNumber: q.phoneNumber },
+        mode: 'read',
+      },
+      parseMessageStatusResponse,
+    );
     return status.phoneNumber === '' ? { ...status, phoneNumber: q.phoneNumber } : status;
   }
 
   /** `GET /message-cancel`: cancel a scheduled SMS (not less than 5 minutes before it goes). */
   async cancelScheduled(messageId: string | number): Promise<CancelResult> {
     const id = validate(idSchema, messageId, 'messageId', 'Invalid cancelScheduled argument');
-    const answer = await this.#call({
-      label: 'cancelScheduled',
-      method: 'GET',
-      path: '/message-cancel',
-      query: { messageId: String(id) },
-      mode: 'write',
-    });
-    return this.#parse(answer, parseCancelResponse);
+    return this.#request(
+      {
+        label: 'cancelScheduled',
+        method: 'GET',
+        path: '/message-cancel',
+        query: { messageId: String(id) },
+        mode: 'write',
+      },
+      parseCancelResponse,
+    );
   }
 
   /**
@@ -511,61 +518,24 @@ export class SmsPartnerClient {
     const results: LookupResult[] = [];
     for (let start = 0; start < valid.length; start += LOOKUP_BATCH) {
       const chunk = valid.slice(start, start + LOOKUP_BATCH);
-      const answer = await this.#call({
-        label: 'lookup',
-        method: 'POST',
-        path: '/lookup',
-        // The provider documents a comma-separated string of numbers in international form.
-        json: {
-          apiKey: this.#apiKey,
-          phoneNumbers: chunk.map((n) => `+${n}`).join(','),
-          _format: 'json',
+      const found = await this.#request(
+        {
+          label: 'lookup',
+          method: 'POST',
+          path: '/lookup',
+          // The provider documents a comma-separated string of numbers in international form.
+          json: {
+            apiKey: this.#apiKey,
+            phoneNumbers: chunk.map((n) => `+${n}`).join(','),
+            _format: 'json',
+          },
+          mode: 'read', // free and changes nothing: safe to retry
         },
-        mode: 'read', // free and changes nothing: safe to retry
-      });
-      results.push(...this.#parse(answer, parseLookupResponse));
+        parseLookupResponse,
+      );
+      results.push(...found);
     }
     return results;
-  }
-
-  async #stopListList(): Promise<StopListEntry[]> {
-    const answer = await this.#call({
-      label: 'stopList.list',
-      method: 'GET',
-      path: '/stop-sms/list',
-      mode: 'read',
-    });
-    return this.#parse(answer, parseStopListResponse);
-  }
-
-  async #stopListAdd(phoneNumber: string): Promise<{ stopId: string }> {
-    const phone = validate(
-      phoneNumberSchema,
-      phoneNumber,
-      'phoneNumber',
-      'Invalid stopList.add argument',
-    );
-    const answer = await this.#call({
-      label: 'stopList.add',
-      method: 'POST',
-      path: '/stop-sms/add',
-      json: { apiKey: this.#apiKey, phoneNumber: phone, _format: 'json' },
-      mode: 'write',
-      context: { to: phone },
-    });
-    return this.#parse(answer, parseStopAddResponse);
-  }
-
-  async #stopListRemove(id: string | number): Promise<void> {
-    const valid = validate(idSchema, id, 'id', 'Invalid stopList.remove argument');
-    const answer = await this.#call({
-      label: 'stopList.remove',
-      method: 'GET',
-      path: '/stop-sms/delete',
-      query: { id: String(valid) },
-      mode: 'write',
-    });
-    this.#parse(answer, parseCancelResponse);
   }
 
   /** One HTTP exchange with the retry rules; the URL (which may carry the key) never leaves here. */
@@ -605,24 +575,15 @@ export class SmsPartnerClient {
           );
         }
         const code = connectCode(error);
-        if (code !== undefined) {
-          if (!last) {
-            await sleep(backoff(attempt));
-            continue;
-          }
-          throw new SmsPartnerConnectionError(
-            `Could not reach SMS Partner for ${call.label} (${code}) after ${attempt + 1} attempt(s); nothing was sent`,
-            { cause: error },
-          );
-        }
-        if (call.mode === 'write')
-          throw this.#unknownOutcome(call, describeFailure(error, this.#timeoutMs), error);
+        if (code === undefined && call.mode === 'write') throw this.#unknownOutcome(call, error);
         if (!last) {
           await sleep(backoff(attempt));
           continue;
         }
         throw new SmsPartnerConnectionError(
-          `SMS Partner ${call.label} failed after ${attempt + 1} attempt(s): ${describeFailure(error, this.#timeoutMs)}`,
+          code === undefined
+            ? `SMS Partner ${call.label} failed after ${attempt + 1} attempt(s): ${describeFailure(error, this.#timeoutMs)}`
+            : `Could not reach SMS Partner for ${call.label} (${code}) after ${attempt + 1} attempt(s); nothing was sent`,
           { cause: error },
         );
       }
@@ -649,8 +610,7 @@ export class SmsPartnerClient {
         if (/^\uFEFF?\s*</.test(text)) await loadXmlSupport();
         return { status: response.status, text };
       } catch (error) {
-        if (call.mode === 'write')
-          throw this.#unknownOutcome(call, describeFailure(error, this.#timeoutMs), error);
+        if (call.mode === 'write') throw this.#unknownOutcome(call, error);
         if (error instanceof SmsPartnerError) throw error;
         if (!last) {
           await sleep(backoff(attempt));
@@ -664,7 +624,8 @@ export class SmsPartnerClient {
     }
   }
 
-  #unknownOutcome(call: Call, reason: string, cause: unknown): SmsPartnerOutcomeUnknownError {
+  #unknownOutcome(call: Call, cause: unknown): SmsPartnerOutcomeUnknownError {
+    const reason = describeFailure(cause, this.#timeoutMs);
     return new SmsPartnerOutcomeUnknownError(
       `SMS Partner ${call.label}: the request may have been received but no answer came back (${reason}); it was not retried — reconcile${call.context?.tag ? ` using tag "${call.context.tag}"` : ''} before trying again`,
       { ...call.context, cause },

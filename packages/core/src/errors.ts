@@ -14,6 +14,9 @@ export interface FieldIssue {
   message: string;
 }
 
+const redactIssues = (issues: FieldIssue[] = []): FieldIssue[] =>
+  issues.map((issue) => ({ field: issue.field, message: redact(issue.message) }));
+
 /**
  * A copy of a foreign error (undici's TypeError, a DOMException…) that is safe to print: its
  * message and stack go through the redactor, `code` is kept for diagnosis, nesting is bounded.
@@ -58,7 +61,7 @@ export class SmsPartnerValidationError extends SmsPartnerError {
   readonly issues: FieldIssue[];
 
   constructor(issues: FieldIssue[], context = 'Invalid input') {
-    const safe = issues.map((issue) => ({ field: issue.field, message: redact(issue.message) }));
+    const safe = redactIssues(issues);
     super(`${context}: ${safe.map((i) => `${i.field || '(root)'}: ${i.message}`).join('; ')}`);
     this.name = 'SmsPartnerValidationError';
     this.issues = safe;
@@ -86,10 +89,7 @@ export class SmsPartnerApiError extends SmsPartnerError {
   }) {
     const meaning =
       init.meaning ?? PROVIDER_ERROR_MEANINGS[init.code] ?? 'unknown SMS Partner error code';
-    const fieldErrors = (init.fieldErrors ?? []).map((f) => ({
-      field: f.field,
-      message: redact(f.message),
-    }));
+    const fieldErrors = redactIssues(init.fieldErrors);
     // The sandbox (and sometimes the provider) words its message as our meaning: say it once.
     const sameAsMeaning =
       init.providerMessage !== undefined && fold(init.providerMessage) === fold(meaning);
@@ -159,6 +159,6 @@ export class SmsPartnerConfigError extends SmsPartnerError {
   constructor(message: string, issues: FieldIssue[] = []) {
     super(message);
     this.name = 'SmsPartnerConfigError';
-    this.issues = issues.map((i) => ({ field: i.field, message: redact(i.message) }));
+    this.issues = redactIssues(issues);
   }
 }

@@ -25,16 +25,9 @@ const REFUSED_CODES = new Set([2, 9, 13, 14, 42, 43, 44, 45, 46, 47, 48, 49, 50,
 function inputIssues(error: unknown): FieldIssue[] | undefined {
   if (!(error instanceof SmsPartnerError) || error instanceof SmsPartnerConfigError) return;
   const issues = (error as { issues?: unknown }).issues;
-  if (!Array.isArray(issues)) return;
-  return issues.every(
-    (issue) =>
-      issue !== null &&
-      typeof issue === 'object' &&
-      typeof (issue as FieldIssue).field === 'string' &&
-      typeof (issue as FieldIssue).message === 'string',
-  )
-    ? (issues as FieldIssue[])
-    : undefined;
+  const wellFormed = (issue: Partial<FieldIssue> | null) =>
+    typeof issue?.field === 'string' && typeof issue.message === 'string';
+  return Array.isArray(issues) && issues.every(wellFormed) ? issues : undefined;
 }
 
 /**

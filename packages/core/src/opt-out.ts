@@ -31,27 +31,14 @@ export function foldKeyword(text: string): string {
     .trim();
 }
 
-function buildTable(keywords: readonly string[]): Map<string, string> {
-  const table = new Map<string, string>();
-  for (const keyword of keywords) table.set(foldKeyword(keyword), foldKeyword(keyword));
-  return table;
-}
-
-const tables = new WeakMap<readonly string[], Map<string, string>>();
-
 /** The canonical opt-out keyword a reply consists of, or undefined. */
 export function detectOptOut(
   text: string,
   keywords: readonly string[] = OPT_OUT_KEYWORDS,
 ): string | undefined {
   if (text.length > 64) return undefined;
-  // Built on first use (folding compiles a Unicode regex): importing core stays cheap.
-  let table = tables.get(keywords);
-  if (!table) {
-    table = buildTable(keywords);
-    tables.set(keywords, table);
-  }
-  return table.get(foldKeyword(text));
+  const folded = foldKeyword(text);
+  return keywords.some((keyword) => foldKeyword(keyword) === folded) ? folded : undefined;
 }
 
 /** True when the reply is an opt-out keyword. */

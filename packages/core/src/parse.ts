@@ -69,7 +69,7 @@ function protocol(message: string, body: string, status?: number): SmsPartnerPro
   return new SmsPartnerProtocolError(message, { body, httpStatus: status });
 }
 
-function toBoolean(value: unknown): boolean | undefined {
+export function toBoolean(value: unknown): boolean | undefined {
   if (value === true || value === 'true' || value === 1 || value === '1') return true;
   if (value === false || value === 'false' || value === 0 || value === '0') return false;
   return undefined;

@@ -1,9 +1,8 @@
-import * as z from 'zod/mini';
+import type * as Z from 'zod/mini';
 import { SmsPartnerValidationError } from './errors.js';
 import { lazySchema } from './lazy-schema.js';
+import { expected, z } from './zod.js';
 
-/** Already international digits, the form callbacks carry: nothing to strip or reinterpret. */
-const INTERNATIONAL_DIGITS = /^[1-9]\d{6,14}$/;
 const FRENCH_INTERNATIONAL = /^33[1-9]\d{8}$/;
 const FRENCH_RULE =
   'must have 9 digits after the French country code 33 (+33 6 12 34 56 78), the first not 0';
@@ -22,11 +21,6 @@ const FRENCH_RULE =
 // by the issue's `field`, never again in its message.
 function reason(input: unknown): string | { ok: string } {
   if (typeof input !== 'string') return 'must be a string';
-  if (INTERNATIONAL_DIGITS.test(input)) {
-    return input.startsWith('33') && !FRENCH_INTERNATIONAL.test(input)
-      ? FRENCH_RULE
-      : { ok: input };
-  }
   const trimmed = input.trim();
   if (trimmed === '') return 'is required';
   if (trimmed.length > 40) return 'is too long to be a phone number';
@@ -70,11 +64,9 @@ export function tryNormalizePhoneNumber(input: unknown): string | undefined {
 }
 
 /** zod schema: validates with the rules above and outputs the normalised form. */
-export const phoneNumberSchema: z.ZodMiniType<string, string> = lazySchema(() =>
+export const phoneNumberSchema: Z.ZodMiniType<string, string> = lazySchema(() =>
   z.pipe(
-    z.string({
-      error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string'),
-    }),
+    z.string(expected('a string')),
     z.transform((value: string, ctx) => {
       const result = reason(value);
       if (typeof result === 'string') {

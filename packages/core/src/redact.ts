@@ -37,8 +37,3 @@ export function redactDeep(value: unknown, depth = 0): unknown {
   }
   return out;
 }
-
-/** A URL safe to show: the `apiKey` query parameter (and any known key) masked. */
-export function redactUrl(url: string): string {
-  return redact(url);
-}

@@ -1,6 +1,12 @@
-import { SmsPartnerConfigError, SmsPartnerValidationError } from './errors.js';
-import { redact, redactUrl } from './redact.js';
-import { DEFAULT_BASE_URL, type SendParams, sendParamsSchema, toFieldIssues } from './schemas.js';
+import { SmsPartnerConfigError } from './errors.js';
+import { redact } from './redact.js';
+import {
+  DEFAULT_BASE_URL,
+  isHttpUrl,
+  type SendParams,
+  sendParamsSchema,
+  validate,
+} from './schemas.js';
 import { LINE_BREAK_TOKEN } from './segments/replacements.js';
 import { toProviderSchedule } from './time.js';
 
@@ -33,9 +39,10 @@ export function checkApiKey(apiKey: unknown): string {
  * prints the API key that the body carries.
  */
 export function withRedactedView<T extends { url: string; body?: string }>(request: T): T {
+  // The key is masked in the URL's query (apiKey=…) as anywhere else.
   const view = () => ({
     ...request,
-    url: redactUrl(request.url),
+    url: redact(request.url),
     ...(request.body === undefined ? {} : { body: redact(request.body) }),
   });
   Object.defineProperty(request, 'toJSON', { value: view, enumerable: false });
@@ -45,14 +52,7 @@ export function withRedactedView<T extends { url: string; body?: string }>(reque
 
 /** Validated, normalised send parameters (phone numbers in international digits, no `+`). */
 export function validateSendParams(params: unknown): SendParams {
-  const parsed = sendParamsSchema.safeParse(params);
-  if (!parsed.success) {
-    throw new SmsPartnerValidationError(
-      toFieldIssues(parsed.error, Object.keys(sendParamsSchema.shape)),
-      'Invalid send parameters',
-    );
-  }
-  return parsed.data;
+  return validate(sendParamsSchema, params, '', 'Invalid send parameters');
 }
 
 /** Build the provider body from already-validated parameters. */
@@ -60,22 +60,23 @@ export function sendRequestFromValid(
   params: SendParams,
   config: { apiKey: string; baseUrl?: string },
 ): SendRequest {
-  const body: Record<string, unknown> = {
+  const format = params.format ?? 'json';
+  // Fields left undefined are left out by JSON.stringify.
+  const body = {
     apiKey: config.apiKey,
     to: params.to,
     from: params.from,
     // The provider documents `:br:` as its line break; what it does with a raw newline is not
     // documented, so we send the token the segment count already assumed.
     message: params.message.replace(/\r\n|\r|\n/g, LINE_BREAK_TOKEN),
+    tag: params.tag,
+    isStopSms: params.isStopSms ? 1 : undefined,
+    urlResponse: params.urlResponse,
+    urlDlr: params.urlDlr,
+    sandbox: params.sandbox ? 1 : undefined,
+    ...(params.scheduledAt && toProviderSchedule(params.scheduledAt)),
+    _format: format,
   };
-  if (params.tag !== undefined) body.tag = params.tag;
-  if (params.isStopSms) body.isStopSms = 1;
-  if (params.urlResponse !== undefined) body.urlResponse = params.urlResponse;
-  if (params.urlDlr !== undefined) body.urlDlr = params.urlDlr;
-  if (params.sandbox) body.sandbox = 1;
-  if (params.scheduledAt !== undefined) Object.assign(body, toProviderSchedule(params.scheduledAt));
-  const format = params.format ?? 'json';
-  body._format = format;
   return withRedactedView({
     method: 'POST' as const,
     url: joinUrl(config.baseUrl ?? DEFAULT_BASE_URL, '/vn/send'),
@@ -97,10 +98,7 @@ export function buildSendRequest(
 ): SendRequest {
   const apiKey = checkApiKey(config?.apiKey);
   const baseUrl = config.baseUrl ?? DEFAULT_BASE_URL;
-  try {
-    const url = new URL(baseUrl);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('protocol');
-  } catch {
+  if (!isHttpUrl(baseUrl)) {
     throw new SmsPartnerConfigError('Invalid baseUrl', [
       { field: 'baseUrl', message: 'baseUrl must be an absolute http:// or https:// URL' },
     ]);

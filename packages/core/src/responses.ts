@@ -1,5 +1,5 @@
 import { SmsPartnerProtocolError } from './errors.js';
-import { type ParseOptions, parseApiResponse, toId, toNumber } from './parse.js';
+import { type ParseOptions, parseApiResponse, toBoolean, toId, toNumber } from './parse.js';
 import { tryNormalizePhoneNumber } from './phone.js';
 import { type DeliveryStatus, normalizeDeliveryStatus } from './status.js';
 import { parseProviderDate } from './time.js';
@@ -80,11 +80,12 @@ export function parseCreditsResponse(body: string, opts: ParseOptions = {}): Cre
     toSend: count(credits.toSend),
     balance,
     currency: str(credits.currency) ?? '',
-    user: {
-      ...(str(user.username) === undefined ? {} : { username: str(user.username) }),
-      ...(str(user.firstname) === undefined ? {} : { firstname: str(user.firstname) }),
-      ...(str(user.lastname) === undefined ? {} : { lastname: str(user.lastname) }),
-    },
+    user: Object.fromEntries(
+      ['username', 'firstname', 'lastname'].flatMap((key) => {
+        const value = str(user[key]);
+        return value === undefined ? [] : [[key, value]];
+      }),
+    ),
     raw: record,
   };
 }
@@ -107,11 +108,7 @@ export function parseMessageStatusResponse(
     phoneNumber: phone(record.number ?? record.phoneNumber) ?? '',
     status: normalizeDeliveryStatus(providerStatus),
     providerStatus,
-    stopSms:
-      record.stopSms === true ||
-      record.stopSms === 1 ||
-      record.stopSms === '1' ||
-      record.stopSms === 'true',
+    stopSms: toBoolean(record.stopSms) === true,
     raw: record,
   };
   if (date) out.date = date;
@@ -251,7 +248,7 @@ export function parseLookupResponse(body: string, opts: ParseOptions = {}): Look
     }
     const out: LookupResult = {
       request,
-      valid: entry.success === true || entry.success === 'true' || entry.success === 1,
+      valid: [true, 'true', 1].includes(entry.success as never),
       raw: item,
     };
     const format = asRecord(entry.format);

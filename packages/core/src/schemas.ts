@@ -1,14 +1,15 @@
-import * as z from 'zod/mini';
-import { type FieldIssue, SmsPartnerConfigError } from './errors.js';
+import type * as Z from 'zod/mini';
+import { type FieldIssue, SmsPartnerConfigError, SmsPartnerValidationError } from './errors.js';
 import { lazySchema } from './lazy-schema.js';
 import { phoneNumberSchema } from './phone.js';
 import { countSegments, SMS_PARTNER_MAX_PARTS } from './segments/index.js';
 import { describeParisTime } from './time.js';
+import { expected, z } from './zod.js';
 
 export const DEFAULT_BASE_URL = 'https://api.smspartner.fr/v1';
 const FIVE_MINUTES = 300_000;
 
-function isHttpUrl(value: string): boolean {
+export function isHttpUrl(value: string): boolean {
   try {
     const url = new URL(value);
     return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
@@ -16,12 +17,6 @@ function isHttpUrl(value: string): boolean {
     return false;
   }
 }
-
-/** Type errors in our words; a missing value reads "is required". */
-const expected = (what: string) => ({
-  error: (issue: { input?: unknown }) =>
-    issue.input === undefined ? 'is required' : `must be ${what}`,
-});
 
 const httpUrlSchema = () =>
   z
@@ -231,7 +226,7 @@ function closestKey(key: string, known: readonly string[]): string | undefined {
 
 /** zod issues → `{ field, message }`, with unknown keys named (and a "did you mean" hint). */
 export function toFieldIssues(
-  error: { issues: readonly z.core.$ZodIssue[] },
+  error: { issues: readonly Z.core.$ZodIssue[] },
   knownKeys: readonly string[] = [],
 ): FieldIssue[] {
   const out: FieldIssue[] = [];
@@ -254,25 +249,45 @@ export function toFieldIssues(
   return out;
 }
 
+/**
+ * `schema`'s output, or SmsPartnerValidationError (`context`) naming each field, under `field`
+ * when given, and the rule it broke.
+ */
+export function validate<T>(
+  schema: Z.ZodMiniType<T, unknown>,
+  value: unknown,
+  field: string,
+  context: string,
+): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const shape = (schema as { shape?: object }).shape;
+  const issues = toFieldIssues(parsed.error, shape && Object.keys(shape)).map((issue) => ({
+    field: [field, issue.field].filter(Boolean).join('.'),
+    message: issue.message,
+  }));
+  throw new SmsPartnerValidationError(issues, context);
+}
+
 type SafeParse = (
   value: unknown,
 ) =>
   | { success: true; data: unknown }
-  | { success: false; error: { issues: readonly z.core.$ZodIssue[] } };
+  | { success: false; error: { issues: readonly Z.core.$ZodIssue[] } };
 
 /**
  * Options read with a zod object schema (zod or zod/mini): the parsed data, or
  * `SmsPartnerConfigError` naming each field and rule (`Invalid ${what} options: field: rule; …`,
  * unknown keys with a hint).
  */
-export function parseConfigOptions<T extends z.core.$ZodObject>(
+export function parseConfigOptions<T extends Z.core.$ZodObject>(
   schema: T,
   options: unknown,
   what: string,
-): z.core.output<T> {
+): Z.core.output<T> {
   // The schema's own safeParse: its messages come from its own zod (a sibling's may be classic).
   const parsed = (schema as unknown as { safeParse: SafeParse }).safeParse(options);
-  if (parsed.success) return parsed.data as z.core.output<T>;
+  if (parsed.success) return parsed.data as Z.core.output<T>;
   const issues = toFieldIssues(parsed.error, Object.keys(schema._zod.def.shape));
   throw new SmsPartnerConfigError(
     `Invalid ${what} options: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`,

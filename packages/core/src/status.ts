@@ -18,42 +18,36 @@ export const DELIVERY_STATUSES: readonly DeliveryStatus[] = [
   'unknown',
 ];
 
-// Keys are lowercased, accents stripped, runs of space/underscore/dash collapsed to one space.
-const STATUS_ALIASES: Record<string, DeliveryStatus> = {
-  delivered: 'delivered',
-  delivrd: 'delivered',
-  delivre: 'delivered',
-  ok: 'delivered',
-  'not delivered': 'not_delivered',
-  notdelivered: 'not_delivered',
-  'non delivre': 'not_delivered',
-  undeliv: 'not_delivered',
-  undelivered: 'not_delivered',
-  undeliverable: 'not_delivered',
-  waiting: 'waiting',
-  pending: 'waiting',
-  enroute: 'waiting',
-  'en route': 'waiting',
-  acceptd: 'waiting',
-  accepted: 'waiting',
-  buffered: 'waiting',
-  queued: 'waiting',
-  submitted: 'waiting',
-  sent: 'waiting',
-  'en attente': 'waiting',
-  expired: 'expired',
-  rejectd: 'rejected',
-  rejected: 'rejected',
-  failed: 'failed',
+/** What each status is called in receipts, lowercased, accents stripped, runs of space/_/- as one space. */
+const STATUS_WORDS: Record<DeliveryStatus, readonly string[]> = {
+  delivered: ['delivered', 'delivrd', 'delivre', 'ok'],
+  not_delivered: [
+    'not delivered',
+    'notdelivered',
+    'non delivre',
+    'undeliv',
+    'undelivered',
+    'undeliverable',
+  ],
+  waiting: [
+    'waiting',
+    'pending',
+    'enroute',
+    'en route',
+    'acceptd',
+    'accepted',
+    'buffered',
+    'queued',
+    'submitted',
+    'sent',
+    'en attente',
+  ],
+  expired: ['expired'],
+  rejected: ['rejectd', 'rejected'],
   // SMS Partner's `ko`: the platform did not send the message at all (not an operator refusal).
-  ko: 'failed',
-  deleted: 'failed',
-  error: 'failed',
-  unknown: 'unknown',
+  failed: ['failed', 'ko', 'deleted', 'error'],
+  unknown: [],
 };
-
-/** Operators send a handful of distinct statuses, on every receipt: their readings are memoised (bounded). */
-const statusMemo = new Map<string, DeliveryStatus>();
 
 /**
  * `'Delivered' | 'DELIVRD' | 'delivered'` → `'delivered'`; `'Not delivered' | 'UNDELIV'` →
@@ -63,21 +57,11 @@ const statusMemo = new Map<string, DeliveryStatus>();
  */
 export function normalizeDeliveryStatus(raw: unknown): DeliveryStatus {
   if (typeof raw !== 'string' || raw.length > 64) return 'unknown';
-  let status = statusMemo.get(raw);
-  if (status === undefined) {
-    status = readDeliveryStatus(raw);
-    if (statusMemo.size >= 512) statusMemo.clear();
-    statusMemo.set(raw, status);
-  }
-  return status;
-}
-
-function readDeliveryStatus(raw: string): DeliveryStatus {
   const key = raw
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()
     .replace(/[\s_-]+/g, ' ')
     .trim();
-  return Object.hasOwn(STATUS_ALIASES, key) ? (STATUS_ALIASES[key] as DeliveryStatus) : 'unknown';
+  return DELIVERY_STATUSES.find((status) => STATUS_WORDS[status].includes(key)) ?? 'unknown';
 }

@@ -40,18 +40,10 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
 
 /** The wall clock in `timeZone` at instant `epochMs`. */
 export function wallTimeIn(epochMs: number, timeZone: string): WallTime {
-  const parts: Record<string, number> = {};
-  for (const part of formatterFor(timeZone).formatToParts(epochMs)) {
-    if (part.type !== 'literal') parts[part.type] = Number(part.value);
-  }
-  return {
-    year: parts.year ?? 0,
-    month: parts.month ?? 0,
-    day: parts.day ?? 0,
-    hour: parts.hour ?? 0,
-    minute: parts.minute ?? 0,
-    second: parts.second ?? 0,
-  };
+  // The parts are year, month, day, hour, minute, second (and literals, which nothing reads).
+  const parts = formatterFor(timeZone).formatToParts(epochMs);
+  const wall = Object.fromEntries(parts.map((part) => [part.type, Number(part.value)]));
+  return wall as unknown as WallTime;
 }
 
 function wallAsUtc(w: WallTime): number {
@@ -64,86 +56,35 @@ function offsetAt(epochMs: number, timeZone: string): number {
   return wallAsUtc(wallTimeIn(whole, timeZone)) - whole;
 }
 
+const DAY_MS = 86_400_000;
+
 /**
  * Wall time in `timeZone` → instant. Like Temporal's `disambiguation: 'compatible'`: in a
  * fall-back overlap (02:30 happens twice) the earlier instant; in a spring-forward gap (02:30
- * never happens) the time is moved forward by the gap (→ 03:30 summer time).
- *
- * The reference reading: four Intl calls (tens of µs). `zonedWallTimeToDate` gives the same
- * answer from a per-zone cache of wall-clock hours, and falls back to this one where an hour
- * holds a transition.
+ * never happens) the time is moved forward by the gap (→ 03:30 summer time). Four Intl calls:
+ * tens of µs, nothing next to a network round trip or a callback's arrival rate.
  */
-export function zonedWallTimeToDateSlow(wall: WallTime, timeZone: string): Date {
-  return new Date(slowInstant(wallAsUtc(wall), timeZone));
-}
-
-const DAY_MS = 86_400_000;
-const HOUR_MS = 3_600_000;
-const LAST_SECOND_MS = HOUR_MS - 1000;
-
-/** `asUtc` is the wall time read as if it were UTC; the result is the instant it denotes. */
-function slowInstant(asUtc: number, timeZone: string): number {
+export function zonedWallTimeToDate(wall: WallTime, timeZone: string): Date {
+  const asUtc = wallAsUtc(wall); // the wall time read as if it were UTC
   const before = offsetAt(asUtc - DAY_MS, timeZone);
   const after = offsetAt(asUtc + DAY_MS, timeZone);
   const matches = [asUtc - before, asUtc - after]
     .filter((t) => wallAsUtc(wallTimeIn(t, timeZone)) === asUtc)
     .sort((a, b) => a - b);
   // No match: a gap. Reading the wall time with the offset in force before the gap moves it forward.
-  return matches[0] ?? asUtc - before;
+  return new Date(matches[0] ?? asUtc - before);
 }
 
-/** Marks a wall-clock hour that holds a transition (or an odd offset): read it the slow way. */
-const IRREGULAR = Number.NaN;
-const HOUR_CACHE_SIZE = 4096;
-/** Per zone: wall-clock hour (ms since epoch, read as UTC) → the offset every second of it has. */
-const hourOffsets = new Map<string, Map<number, number>>();
-
-/**
- * The offset shared by every second of the wall-clock hour starting at `hourStart`, or NaN when
- * there is none. An hour qualifies when the offset at the instants of its first and last second
- * is the same and the reference reading agrees at both ends: the zone's offset is then constant
- * over the hour of instants it maps to (no zone changes offset twice within an hour), so every
- * wall time in it has exactly that one reading — a gap or an overlap touching the hour fails
- * the check.
- */
-function hourOffset(hourStart: number, timeZone: string): number {
-  let zone = hourOffsets.get(timeZone);
-  if (!zone) {
-    zone = new Map();
-    hourOffsets.set(timeZone, zone);
-  }
-  let offset = zone.get(hourStart);
-  if (offset === undefined) {
-    const first = slowInstant(hourStart, timeZone);
-    const candidate = hourStart - first;
-    const last = hourStart + LAST_SECOND_MS;
-    const regular =
-      offsetAt(first, timeZone) === candidate &&
-      offsetAt(last - candidate, timeZone) === candidate &&
-      slowInstant(last, timeZone) === last - candidate;
-    offset = regular ? candidate : IRREGULAR;
-    if (zone.size >= HOUR_CACHE_SIZE) zone.clear();
-    zone.set(hourStart, offset);
-  }
-  return offset;
-}
-
-/** Same answer as `zonedWallTimeToDateSlow`; Intl is consulted once per zone and wall-clock hour. */
-export function zonedWallTimeToDate(wall: WallTime, timeZone: string): Date {
-  const asUtc = wallAsUtc(wall);
-  const offset = hourOffset(Math.floor(asUtc / HOUR_MS) * HOUR_MS, timeZone);
-  return new Date(Number.isNaN(offset) ? slowInstant(asUtc, timeZone) : asUtc - offset);
-}
-
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
+/** A real calendar date and time: Date.UTC would roll 31/02 over to March. */
 function validWall(w: WallTime): boolean {
-  if (w.month < 1 || w.month > 12 || w.day < 1 || w.hour > 23 || w.minute > 59 || w.second > 59) {
-    return false;
-  }
-  const year = w.year >= 0 && w.year <= 99 ? 1900 + w.year : w.year; // as Date.UTC reads it
-  const leap = w.month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  return w.day <= (DAYS_IN_MONTH[w.month - 1] as number) + (leap ? 1 : 0);
+  const date = new Date(wallAsUtc(w));
+  return (
+    w.hour < 24 &&
+    w.minute < 60 &&
+    w.second < 60 &&
+    date.getUTCMonth() === w.month - 1 &&
+    date.getUTCDate() === w.day
+  );
 }
 
 function fromEpochDigits(value: number): Date | undefined {
@@ -164,46 +105,6 @@ function fromScts(digits: string, timeZone: string): Date | undefined {
     second: digits.length === 12 ? n(10) : 0,
   };
   return validWall(wall) ? zonedWallTimeToDate(wall, timeZone) : undefined;
-}
-
-/** Digits of `text` from `at` to `at + length`, or NaN if any is not a digit (no regex, no allocation). */
-function digitsAt(text: string, at: number, length: number): number {
-  let value = 0;
-  for (let i = at; i < at + length; i++) {
-    const digit = text.charCodeAt(i) - 48;
-    if (digit < 0 || digit > 9) return Number.NaN;
-    value = value * 10 + digit;
-  }
-  return value;
-}
-
-/**
- * `YYYY-MM-DD HH:MM:SS` exactly, what SMS Partner sends on every callback: read by character
- * codes, as the hot path of a webhook. Anything else (or a wrong separator) → undefined, and the
- * general reader below decides.
- */
-function providerWallTime(text: string): WallTime | undefined {
-  if (
-    text.length !== 19 ||
-    text.charCodeAt(4) !== 45 /* - */ ||
-    text.charCodeAt(7) !== 45 ||
-    text.charCodeAt(10) !== 32 /* space */ ||
-    text.charCodeAt(13) !== 58 /* : */ ||
-    text.charCodeAt(16) !== 58
-  ) {
-    return undefined;
-  }
-  const wall = {
-    year: digitsAt(text, 0, 4),
-    month: digitsAt(text, 5, 2),
-    day: digitsAt(text, 8, 2),
-    hour: digitsAt(text, 11, 2),
-    minute: digitsAt(text, 14, 2),
-    second: digitsAt(text, 17, 2),
-  };
-  return Number.isNaN(wall.year + wall.month + wall.day + wall.hour + wall.minute + wall.second)
-    ? undefined
-    : wall;
 }
 
 const LOCAL_ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?)?$/;
@@ -234,9 +135,6 @@ export function parseProviderDate(
   if (typeof value !== 'string') return undefined;
   const text = value.trim();
   if (text === '' || text.length > 40) return undefined;
-  const provider = providerWallTime(text);
-  if (provider) return validWall(provider) ? zonedWallTimeToDate(provider, timeZone) : undefined;
-
   if (/^\d+$/.test(text)) {
     if (text.length === 12 && hint !== 'epoch') return fromScts(text, timeZone);
     if (text.length === 10 && hint !== 'epoch') {
@@ -256,20 +154,12 @@ export function parseProviderDate(
   if (/^\d+\.\d+$/.test(text) && hint !== 'scts') return fromEpochDigits(Number(text));
 
   const local = LOCAL_ISO.exec(text);
-  const french = local ? null : FRENCH.exec(text);
-  if (local || french) {
-    const [y, mo, d] = local
-      ? [local[1], local[2], local[3]]
-      : [french?.[3], french?.[2], french?.[1]];
-    const m = local ?? french ?? [];
-    const wall = {
-      year: Number(y),
-      month: Number(mo),
-      day: Number(d),
-      hour: Number(m[4] ?? 0),
-      minute: Number(m[5] ?? 0),
-      second: Number(m[6] ?? 0),
-    };
+  const french = FRENCH.exec(text);
+  const m = local ?? french;
+  if (m) {
+    const [year, month, day] = (local ? [m[1], m[2], m[3]] : [m[3], m[2], m[1]]).map(Number);
+    const [hour = 0, minute = 0, second = 0] = [m[4], m[5], m[6]].map((v) => Number(v ?? 0));
+    const wall = { year: year!, month: month!, day: day!, hour, minute, second };
     return validWall(wall) ? zonedWallTimeToDate(wall, timeZone) : undefined;
   }
   if (WITH_OFFSET.test(text)) {

@@ -99,8 +99,22 @@ const sameClass = (internal, main) => {
   return false;
 };
 const zod = await import('zod');
+// Core's schemas (zod/mini, bundled in core) inside a user's own classic zod schema.
+const composed = zod.z.object({
+  to: esm.phoneNumberSchema,
+  send: esm.sendParamsSchema,
+  from: zod.z.optional(esm.phoneNumberSchema),
+});
+const good = composed.safeParse({ to: '06 12 34 56 78', send: { to: '0612345678', from: '33700000000', message: 'hi' } });
+const bad = composed.safeParse({ to: 'abc', send: { to: '0612345678', from: '33700000000', message: 'x', tag: 'Bad' } });
+const interop = {
+  good: good.success && [good.data.to, good.data.send.to, good.data.from],
+  bad: bad.success || bad.error.issues.map((i) => i.path.join('.')),
+  shape: Object.keys(esm.sendParamsSchema.shape).length,
+};
 const probeInternal = (m, main) => ({ keys: Object.keys(m).sort(), sameClass: sameClass(m, main) });
 console.log(JSON.stringify({
+  interop,
   internalEsm: probeInternal(internalEsm, esm),
   internalCjs: probeInternal(internalCjs, cjs),
   esm: probe(esm),
@@ -128,6 +142,14 @@ describe('built package (dist) on both entry points', () => {
       errorName: 'SmsPartnerApiError',
       client: 'function',
       xml: '9',
+    });
+  });
+
+  it("core's zod schemas compose with the user's own (classic) zod, from the built package", () => {
+    expect(out.interop).toEqual({
+      good: ['33612345678', '33612345678', null],
+      bad: ['to', 'send.tag'],
+      shape: 10,
     });
   });
 
@@ -185,6 +207,18 @@ describe('built package (dist) on both entry points', () => {
       { cwd: packageDir, encoding: 'utf8' },
     );
     expect(JSON.parse(loaded)).toEqual([]);
+  });
+
+  it('CommonJS: the bundled zod (dist/zod-mini.cjs) loads with the first schema, not at require', () => {
+    const files = execFileSync(
+      process.execPath,
+      [
+        '-e',
+        "const core = require('@smspartner-kit/core'); const has = () => Object.keys(require.cache).some((f) => f.endsWith('zod-mini.cjs')); const atRequire = has(); core.createClient({ apiKey: 'dist-test-key' }); console.log(JSON.stringify([atRequire, has()]))",
+      ],
+      { cwd: packageDir, encoding: 'utf8' },
+    );
+    expect(JSON.parse(files)).toEqual([false, true]);
   });
 
   it('no node: imports in the bundles (core is bundled for the browser)', () => {

@@ -27,7 +27,7 @@ describe('smsPartner() client middleware', () => {
   }
 
   it('builds one client from options and hands that same client to every request', async () => {
-    const middleware = smsPartner({ apiKey: 'k-from-options', baseUrl: 'http://127.0.0.1:9/v1' });
+    const middleware = smsPartner({ apiKey: 'k-from-options', baseUrl: 'http://127.0.0.1:4/v1' });
     const { seen, url } = await appSeeingClients(middleware);
     for (let i = 0; i < 3; i++) {
       await request(url).get('/who').expect(200, { isClient: true });
@@ -38,7 +38,7 @@ describe('smsPartner() client middleware', () => {
   });
 
   it('uses a client passed in as is', async () => {
-    const client = createClient({ apiKey: 'k-given', baseUrl: 'http://127.0.0.1:9/v1' });
+    const client = createClient({ apiKey: 'k-given', baseUrl: 'http://127.0.0.1:4/v1' });
     const { seen, url } = await appSeeingClients(smsPartner(client));
     await request(url).get('/who').expect(200);
     expect(seen[0]).toBe(client);
@@ -48,7 +48,7 @@ describe('smsPartner() client middleware', () => {
     const cjsCore = createRequire(import.meta.url)(
       '@smspartner-kit/core',
     ) as typeof import('@smspartner-kit/core');
-    const cjsClient = cjsCore.createClient({ apiKey: 'k-cjs', baseUrl: 'http://127.0.0.1:9/v1' });
+    const cjsClient = cjsCore.createClient({ apiKey: 'k-cjs', baseUrl: 'http://127.0.0.1:4/v1' });
     expect(cjsClient).not.toBeInstanceOf(SmsPartnerClient); // two module formats, two classes
     const middleware = smsPartner(cjsClient);
     expect(middleware.client).toBe(cjsClient);

@@ -42,7 +42,7 @@ describe('built package', () => {
       const router = m.smsPartnerWebhooks({ secret: 'dist-secret' });
       console.log(JSON.stringify({
         exports: names.filter((n) => typeof m[n] === 'function'),
-        router: typeof router === 'function' && typeof router.webhooks.handle === 'function',
+        router: typeof router === 'function' && typeof router.webhooks.receive === 'function',
         handlerArity: m.smsPartnerErrorHandler().length,
       }));
       router.webhooks.close();`;

@@ -4,7 +4,7 @@ import {
   callbackUrls,
   createWebhooks,
   type WebhookEvent,
-  type WebhooksInstance,
+  type Webhooks,
 } from '@smspartner-kit/webhooks';
 import express from 'express';
 import request from 'supertest';
@@ -17,7 +17,7 @@ const SECRET = 'e2e-express-secret';
 const FROM = '33700000000';
 
 /** Resolves when an event matching `match` has been handled (no clocks involved). */
-function waitForEvent(webhooks: WebhooksInstance, match: (event: WebhookEvent) => boolean) {
+function waitForEvent(webhooks: Webhooks, match: (event: WebhookEvent) => boolean) {
   return new Promise<WebhookEvent>((resolve) => {
     const off = webhooks.onAny((event) => {
       if (match(event)) {

@@ -95,8 +95,8 @@ describe('README quick start against the sandbox', () => {
     const res = await request(app.url)
       .post('/notify')
       .send({ to: '0600000003', message: 'x' })
-      .expect(502);
-    expect(res.body).toMatchObject({ error: 'provider_error', code: 13 });
+      .expect(422);
+    expect(res.body).toMatchObject({ error: 'provider_refused', code: 13 });
     expect(res.text).not.toContain(API_KEY);
   });
 });

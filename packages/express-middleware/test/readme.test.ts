@@ -97,8 +97,11 @@ describe('README error table', () => {
 });
 
 describe('README quick start', () => {
-  it('shows examples/app.ts verbatim (the file test/example.test.ts runs)', () => {
-    const example = readFileSync(new URL('../examples/app.ts', import.meta.url), 'utf8');
-    expect(readme).toContain(`\`\`\`ts\n${example}\`\`\``);
-  });
+  it.each(['app.ts', 'main.ts'])(
+    'shows examples/%s verbatim (typechecked; app.ts run by test/example.test.ts)',
+    (file) => {
+      const example = readFileSync(new URL(`../examples/${file}`, import.meta.url), 'utf8');
+      expect(readme).toContain(`\`\`\`ts\n${example}\`\`\``);
+    },
+  );
 });

@@ -1,5 +1,3 @@
-import { DEFAULT_PATH } from '@smspartner-kit/webhooks';
-
 /**
  * Injection tokens are plain strings on purpose: they read well in Nest's DI errors, and they stay
  * equal if an app ever loads both the ESM and the CJS build of this package (dual-package hazard).
@@ -9,6 +7,3 @@ export const SMS_PARTNER_WEBHOOKS = 'SMS_PARTNER_WEBHOOKS';
 
 /** Reflect-metadata key that marks a method as a webhook handler (value: the event names). */
 export const SMS_PARTNER_WEBHOOK_HANDLER = 'smspartner-kit:webhook-handler';
-
-/** Where the module serves callbacks by default: the webhooks package's own default. */
-export const DEFAULT_WEBHOOKS_PATH: string = DEFAULT_PATH;

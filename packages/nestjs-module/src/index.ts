@@ -1,11 +1,5 @@
+export { SMS_PARTNER_CLIENT, SMS_PARTNER_WEBHOOKS } from './constants.js';
 export {
-  DEFAULT_WEBHOOKS_PATH,
-  SMS_PARTNER_CLIENT,
-  SMS_PARTNER_WEBHOOK_HANDLER,
-  SMS_PARTNER_WEBHOOKS,
-} from './constants.js';
-export {
-  getWebhookHandlerEvents,
   InjectSmsPartnerClient,
   InjectSmsPartnerWebhooks,
   OnDeliveryReceipt,
@@ -29,4 +23,3 @@ export {
   SmsPartnerExceptionFilter,
   SmsPartnerMappedError,
 } from './sms-partner-exception.filter.js';
-export { normalizeWebhooksPath } from './validate-options.js';

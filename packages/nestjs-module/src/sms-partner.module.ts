@@ -9,11 +9,7 @@ import {
   SmsPartnerConfigurableModule,
 } from './sms-partner.module-definition.js';
 import { SmsPartnerService } from './sms-partner.service.js';
-import {
-  assertControllerOption,
-  assertOptionsObject,
-  normalizeWebhooksPath,
-} from './validate-options.js';
+import { assertOptionsObject, splitWebhooksOptions, underWebhooks } from './validate-options.js';
 import { SmsPartnerWebhooksRegistrar } from './webhooks/webhooks-registrar.js';
 
 /** Core's client gets its own options only: `webhooks` is this module's (core rejects unknown keys). */
@@ -27,11 +23,10 @@ export function createModuleClient(options: SmsPartnerModuleOptions): SmsPartner
 export function createModuleWebhooks(options: SmsPartnerModuleOptions): Webhooks | null {
   assertOptionsObject(options);
   if (options.webhooks == null) return null;
-  // Checked here, not only at init, so a bad value fails as soon as the module is compiled.
-  normalizeWebhooksPath(options.webhooks.path);
-  assertControllerOption(options.webhooks.controller);
-  // createWebhooks validates the rest (secret required, unknown keys…) and ignores path/controller.
-  return createWebhooks(options.webhooks);
+  // createWebhooks validates its options (secret required, unknown keys…); the route's are
+  // checked by createNodeMiddleware when the registrar mounts it.
+  const { router } = splitWebhooksOptions(options.webhooks);
+  return underWebhooks(() => createWebhooks(router));
 }
 
 /**

@@ -1,29 +1,6 @@
 import { SmsPartnerConfigError } from '@smspartner-kit/core';
-import { DEFAULT_WEBHOOKS_PATH } from './constants.js';
-import type { SmsPartnerModuleOptions } from './options.js';
-
-/** `webhooks.path` normalised (no trailing slash), or a typed error naming the field. */
-export function normalizeWebhooksPath(path: unknown): string {
-  if (path === undefined) return DEFAULT_WEBHOOKS_PATH;
-  if (typeof path !== 'string' || !/^\/[A-Za-z0-9._~\-/]*$/.test(path) || path.includes('//')) {
-    const rule = `must be an absolute path made of letters, digits and . _ ~ - / (like "${DEFAULT_WEBHOOKS_PATH}")`;
-    throw new SmsPartnerConfigError(`webhooks.path ${rule}, got ${JSON.stringify(path)}`, [
-      { field: 'webhooks.path', message: rule },
-    ]);
-  }
-  return path.replace(/\/+$/, '');
-}
-
-/** `webhooks.controller`: a boolean or absent (served). */
-export function assertControllerOption(controller: unknown): boolean | undefined {
-  if (controller !== undefined && typeof controller !== 'boolean') {
-    throw new SmsPartnerConfigError(
-      `webhooks.controller must be a boolean, got ${JSON.stringify(controller)}`,
-      [{ field: 'webhooks.controller', message: 'must be a boolean' }],
-    );
-  }
-  return controller;
-}
+import type { NodeMiddlewareOptions, WebhooksOptions } from '@smspartner-kit/webhooks';
+import type { SmsPartnerModuleOptions, SmsPartnerModuleWebhooksOptions } from './options.js';
 
 /** The options object itself (a forRootAsync() factory may forget to return it). */
 export function assertOptionsObject(options: unknown): asserts options is SmsPartnerModuleOptions {
@@ -32,6 +9,41 @@ export function assertOptionsObject(options: unknown): asserts options is SmsPar
     throw new SmsPartnerConfigError(
       `SmsPartnerModule options must be an object, got ${got} (does the forRootAsync() factory return its options?)`,
       [{ field: '(options)', message: 'must be an object' }],
+    );
+  }
+}
+
+/** `webhooks` split into the router's options, the route's and `controller` (a boolean or absent). */
+export function splitWebhooksOptions(webhooks: SmsPartnerModuleWebhooksOptions): {
+  router: WebhooksOptions;
+  route: NodeMiddlewareOptions;
+  controller: boolean;
+} {
+  const { path, maxBodyBytes, bodyTimeoutMs, ackTimeoutMs, controller, ...router } = webhooks;
+  if (controller !== undefined && typeof controller !== 'boolean') {
+    throw new SmsPartnerConfigError(
+      `webhooks.controller must be a boolean, got ${JSON.stringify(controller)}`,
+      [{ field: 'webhooks.controller', message: 'must be a boolean' }],
+    );
+  }
+  const route = Object.fromEntries(
+    Object.entries({ path, maxBodyBytes, bodyTimeoutMs, ackTimeoutMs }).filter(
+      ([, value]) => value !== undefined,
+    ),
+  );
+  return { router, route, controller: controller !== false };
+}
+
+/** Runs `build`, naming the fields of its SmsPartnerConfigError under `webhooks.`. */
+export function underWebhooks<T>(build: () => T): T {
+  try {
+    return build();
+  } catch (error) {
+    if (!(error instanceof SmsPartnerConfigError)) throw error;
+    const issues = error.issues.map((i) => ({ field: `webhooks.${i.field}`, message: i.message }));
+    throw new SmsPartnerConfigError(
+      `Invalid SmsPartnerModule options: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`,
+      issues,
     );
   }
 }

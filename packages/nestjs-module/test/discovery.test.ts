@@ -2,8 +2,8 @@ import { Controller, Injectable, Scope } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { DeliveryReceipt, InboundMessage, OptOut, Webhooks } from '@smspartner-kit/webhooks';
 import { describe, expect, it } from 'vitest';
+import { getWebhookHandlerEvents } from '../src/decorators.js';
 import {
-  getWebhookHandlerEvents,
   OnDeliveryReceipt,
   OnInboundMessage,
   OnOptOut,
@@ -13,7 +13,7 @@ import {
 } from '../src/index.js';
 import { API_KEY, Inbox, VIRTUAL_NUMBER, WEBHOOK_SECRET } from './helpers.js';
 
-const clientOptions = { apiKey: API_KEY, baseUrl: 'http://127.0.0.1:9/v1' };
+const clientOptions = { apiKey: API_KEY, baseUrl: 'http://127.0.0.1:4/v1' };
 const withWebhooks: SmsPartnerModuleOptions = {
   ...clientOptions,
   webhooks: { secret: WEBHOOK_SECRET },
@@ -144,7 +144,7 @@ describe('handler discovery', () => {
     const booting = initApp({ ...clientOptions, webhooks: {} }, [], [RepliesController]);
     await expect(booting).rejects.toMatchObject({
       name: 'SmsPartnerConfigError',
-      message: expect.stringMatching(/secret is required/),
+      message: expect.stringMatching(/webhooks\.secret: is required/),
     });
   });
 

@@ -202,10 +202,10 @@ describe('SmsPartnerExceptionFilter on real client errors (sandbox)', () => {
     expect(sandbox.messages()).toHaveLength(0);
   });
 
-  it('a number without a price → provider error 13 → 502 with code and meaning', async () => {
+  it('a number without a price → provider error 13 (a refusal) → 422 with code and meaning', async () => {
     const { status, body } = await post({ to: '33612340003', message: 'hello' });
-    expect(status).toBe(502);
-    expect(body).toMatchObject({ error: 'provider_error', code: 13 });
+    expect(status).toBe(422);
+    expect(body).toMatchObject({ error: 'provider_refused', code: 13 });
     expect(typeof body.meaning).toBe('string');
   });
 

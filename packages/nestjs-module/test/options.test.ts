@@ -1,7 +1,8 @@
 import { SmsPartnerConfigError } from '@smspartner-kit/core';
+import { createNodeMiddleware, createWebhooks } from '@smspartner-kit/webhooks';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_WEBHOOKS_PATH, normalizeWebhooksPath } from '../src/index.js';
+import { splitWebhooksOptions, underWebhooks } from '../src/validate-options.js';
 
 const SAFE = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._~-';
 const segment = fc.string({ unit: fc.constantFrom(...SAFE), minLength: 1, maxLength: 12 });
@@ -9,24 +10,31 @@ const safePath = fc
   .tuple(fc.array(segment, { maxLength: 5 }), fc.boolean())
   .map(([segments, trailing]) => `/${segments.join('/')}${trailing && segments.length ? '/' : ''}`);
 
-describe('normalizeWebhooksPath', () => {
-  it('defaults to the webhooks package default', () => {
-    expect(normalizeWebhooksPath(undefined)).toBe(DEFAULT_WEBHOOKS_PATH);
+const webhooks = createWebhooks({ secret: 's', logger: {} });
+/** The route the module mounts, built as the module builds it. */
+const route = (path: string) =>
+  underWebhooks(() => createNodeMiddleware(webhooks, splitWebhooksOptions({ path }).route));
+
+describe('webhooks options of the module', () => {
+  it('splits the router options from the route options and the controller flag', () => {
+    expect(
+      splitWebhooksOptions({ secret: 's', path: '/p', ackTimeoutMs: 500, controller: false }),
+    ).toEqual({
+      router: { secret: 's' },
+      route: { path: '/p', ackTimeoutMs: 500 },
+      controller: false,
+    });
   });
 
-  it('keeps safe absolute paths, drops the trailing slash, and is idempotent', () => {
+  it('accepts every plain absolute path (the webhooks package mount-path rule)', () => {
     fc.assert(
       fc.property(safePath, (path) => {
-        const normalized = normalizeWebhooksPath(path);
-        expect(normalized.endsWith('/')).toBe(false);
-        expect(path.startsWith(normalized)).toBe(true);
-        expect(`${normalized}/`.startsWith(path.replace(/\/$/, ''))).toBe(true);
-        if (normalized !== '') expect(normalizeWebhooksPath(normalized)).toBe(normalized);
+        expect(typeof route(path)).toBe('function');
       }),
     );
   });
 
-  it('rejects any path with a character Express would read as route syntax or a query', () => {
+  it('rejects a path with a character Express would read as route syntax or a query, naming webhooks.path', () => {
     const unsafeChar = fc.constantFrom(
       ':',
       '*',
@@ -46,7 +54,14 @@ describe('normalizeWebhooksPath', () => {
       fc.property(safePath, unsafeChar, fc.nat(), (path, char, at) => {
         const i = at % (path.length + 1);
         const unsafe = `${path.slice(0, i)}${char}${path.slice(i)}`;
-        expect(() => normalizeWebhooksPath(unsafe)).toThrow(SmsPartnerConfigError);
+        let caught: unknown;
+        try {
+          route(unsafe);
+        } catch (error) {
+          caught = error;
+        }
+        expect(caught).toBeInstanceOf(SmsPartnerConfigError);
+        expect((caught as SmsPartnerConfigError).issues[0]?.field).toBe('webhooks.path');
       }),
     );
   });

@@ -17,10 +17,10 @@ const SAMPLES: Record<string, Error[]> = {
   '`SmsPartnerValidationError`': [new SmsPartnerValidationError([{ field: 'to', message: 'bad' }])],
   '`SmsPartnerApiError` code 11': [new SmsPartnerApiError({ code: 11 })],
   '`SmsPartnerApiError` with HTTP 429': [new SmsPartnerApiError({ code: 1, httpStatus: 429 })],
-  '`SmsPartnerApiError` codes 2, 9, 14, 42–50, 52, 55': [
-    2, 9, 14, 42, 43, 44, 45, 46, 47, 48, 49, 50, 52, 55,
+  '`SmsPartnerApiError` codes 2, 9, 13, 14, 42–50, 52, 55': [
+    2, 9, 13, 14, 42, 43, 44, 45, 46, 47, 48, 49, 50, 52, 55,
   ].map((code) => new SmsPartnerApiError({ code })),
-  '`SmsPartnerApiError` other codes (e.g. 10, 13)': [1, 10, 13, 20, 30, 90, 500].map(
+  '`SmsPartnerApiError` other codes (e.g. 10, 20)': [1, 10, 20, 30, 90, 500].map(
     (code) => new SmsPartnerApiError({ code }),
   ),
   '`SmsPartnerOutcomeUnknownError`': [new SmsPartnerOutcomeUnknownError('no answer', { tag: 't' })],
@@ -51,6 +51,11 @@ describe('README', () => {
   it('quotes examples/quick-start.ts verbatim (the code the quick-start test runs)', () => {
     const body = example.split('\n').slice(1).join('\n').trim();
     expect(readme).toContain(body);
+  });
+
+  it('shows examples/main.ts verbatim (typechecked with the package)', () => {
+    const main = readFileSync(new URL('../examples/main.ts', import.meta.url), 'utf8');
+    expect(readme).toContain(`\`\`\`ts\n${main}\`\`\``);
   });
 
   it('status table rows are exactly what core errorToHttp answers', () => {

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { type INestApplication, Injectable, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { createClient } from '@smspartner-kit/core';
@@ -45,7 +46,7 @@ type AppOptions = { rawBody?: boolean; bodyParser?: boolean };
 async function startApp(webhooks: SmsPartnerModuleWebhooksOptions, appOptions: AppOptions = {}) {
   @Module({
     imports: [
-      SmsPartnerModule.forRoot({ apiKey: API_KEY, baseUrl: 'http://127.0.0.1:9/v1', webhooks }),
+      SmsPartnerModule.forRoot({ apiKey: API_KEY, baseUrl: 'http://127.0.0.1:4/v1', webhooks }),
     ],
     providers: [Handlers],
   })
@@ -197,8 +198,8 @@ describe.each(bodyModes)('webhook route with $name', ({ options }) => {
   });
 });
 
-describe('a body stream consumed by someone else without leaving req.body', () => {
-  it('answers 400 at once instead of waiting for a body that will never come', async () => {
+describe('the route runs before body parsers and app middleware', () => {
+  it('serves the callback before a middleware the app added could consume its body', async () => {
     const app = await startApp({ secret: WEBHOOK_SECRET }, { bodyParser: false });
     app.use((req: NodeJS.ReadableStream, _res: unknown, next: () => void) => {
       req.resume();
@@ -212,19 +213,72 @@ describe('a body stream consumed by someone else without leaving req.body', () =
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({
-            messageId: 'eaten-1',
+            messageId: 'first-1',
             phoneNumber: '33612345678',
             status: 'Delivered',
           }),
         },
       );
-      expect(response.status).toBe(400);
+      expect(response.status).toBe(200);
+      expect(app.get(Handlers).receipts.items.map((r) => r.messageId)).toEqual(['first-1']);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it.each(bodyModes)(
+    'with $name: a wrong token is answered 401 before the body arrives',
+    async ({ options }) => {
+      const app = await startApp({ secret: WEBHOOK_SECRET }, options);
+      const base = new URL(await listen(app));
+      try {
+        // Announces 100,000 bytes of JSON and sends none: only a route that checks the token
+        // before any parser reads the body can answer.
+        const answer = await rawHead(base, 'POST /webhooks/smspartner/dlr?token=wrong', 100_000);
+        expect(answer).toMatch(/^HTTP\/1\.1 401 /);
+      } finally {
+        await app.close();
+      }
+    },
+  );
+
+  it('a stalled body is answered 408 (webhooks.bodyTimeoutMs) and the connection closed', async () => {
+    const app = await startApp({ secret: WEBHOOK_SECRET, bodyTimeoutMs: 100 });
+    const base = new URL(await listen(app));
+    try {
+      const answer = await rawHead(
+        base,
+        `POST /webhooks/smspartner/dlr?token=${WEBHOOK_SECRET}`,
+        1_000,
+        '{"messageId":',
+      );
+      expect(answer).toMatch(/^HTTP\/1\.1 408 /);
       expect(app.get(Handlers).receipts.items).toEqual([]);
     } finally {
       await app.close();
     }
   });
 });
+
+/** Sends a request line and headers announcing `length` bytes, then `start` of the body and nothing more. */
+function rawHead(base: URL, line: string, length: number, start = ''): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(base.port), base.hostname);
+    let text = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      text += chunk;
+      if (text.includes('\r\n\r\n')) {
+        socket.destroy();
+        resolve(text);
+      }
+    });
+    socket.on('error', reject);
+    socket.write(
+      `${line} HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: ${length}\r\n\r\n${start}`,
+    );
+  });
+}
 
 describe('webhooks.path and webhooks.controller', () => {
   it('serves the configured path (trailing slash dropped), not the default one', async () => {
@@ -296,7 +350,7 @@ describe('a decorated handler that throws', () => {
       imports: [
         SmsPartnerModule.forRoot({
           apiKey: API_KEY,
-          baseUrl: 'http://127.0.0.1:9/v1',
+          baseUrl: 'http://127.0.0.1:4/v1',
           webhooks: { secret: WEBHOOK_SECRET, logger: {} },
         }),
       ],

@@ -33,7 +33,7 @@ export async function provenSends() {
     // The limit counts every API request: let the 1-second window pass before reading statuses.
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     const statuses = await client.getStatusesByTag('job1');
-    // → [{ phoneNumber: '33612345101', messageId: '…', status: 'delivered', … }]
+    // → [{ phoneNumber: '33612345101', status: 'delivered', providerStatus: 'Delivered', … }]
     return { sentTags, limited, accepted, lost, statuses };
   } finally {
     await sandbox.close();

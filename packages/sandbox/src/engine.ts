@@ -44,6 +44,7 @@ export type Endpoint =
   | 'message-status'
   | 'message-cancel'
   | 'bulk-status-by-tag'
+  | 'multi-status'
   | 'lookup'
   | 'stop-sms/list'
   | 'stop-sms/add'
@@ -55,6 +56,7 @@ export const ENDPOINTS: ReadonlySet<string> = new Set<Endpoint>([
   'message-status',
   'message-cancel',
   'bulk-status-by-tag',
+  'multi-status',
   'lookup',
   'stop-sms/list',
   'stop-sms/add',
@@ -245,6 +247,8 @@ export class SandboxEngine {
         return this.cancel(params);
       case 'bulk-status-by-tag':
         return this.statusesByTag(params);
+      case 'multi-status':
+        return this.multiStatus(params);
       case 'lookup':
         return this.lookup(params);
       case 'stop-sms/list':
@@ -486,18 +490,15 @@ export class SandboxEngine {
     const ids = [...(this.byTag.get(tag) ?? [])];
     const size = this.options.tagStatusPageSize;
     const now = this.options.now();
+    // The provider's "Statut par tag" page: no message id, `stopSMS` a boolean, `+` numbers.
     const list = ids.slice((page - 1) * size, page * size).map((id) => {
       const record = this.records.get(id) as MessageRecord;
       const state = this.statusOf(record, now);
       return {
-        success: true,
-        code: 200,
-        phoneNumber: record.to,
-        messageId: record.id,
+        phoneNumber: `+${record.to}`,
         status: state.providerStatus,
+        stopSMS: record.isStopSms,
         date: String(Math.floor(state.at / 1000)),
-        stopSms: record.isStopSms ? '1' : '0',
-        isSpam: '0',
       };
     });
     return {
@@ -510,6 +511,53 @@ export class SandboxEngine {
         StatutResponse_List: list,
       },
     };
+  }
+
+  /** `POST multi-status`: `SMSStatut_List: [{ phoneNumber, messageId }]`, at most 500. */
+  private multiStatus(params: Params): ApiResult {
+    const list = params.structuredValue('SMSStatut_List');
+    const items = Array.isArray(list) ? list : undefined;
+    const problem = (message: string) => validationFailure([{ field: 'SMSStatut_List', message }]);
+    if (!items) return problem('SMSStatut_List must be a JSON list of {phoneNumber, messageId}');
+    if (items.length === 0) return apiError(2);
+    if (items.length > MAX_LOOKUP_NUMBERS) {
+      return apiError(
+        50,
+        `${items.length} statuses asked; at most ${MAX_LOOKUP_NUMBERS} per request`,
+      );
+    }
+    const now = this.options.now();
+    const answers = items.map((item) => {
+      const entry = (item ?? {}) as Record<string, unknown>;
+      const phone = typeof entry.phoneNumber === 'string' ? entry.phoneNumber.trim() : '';
+      const rawId = String(entry.messageId ?? '').trim();
+      const record = /^\d{1,16}$/.test(rawId) ? this.records.get(Number(rawId)) : undefined;
+      const recipient =
+        phone === '' || phoneProblem(phone, 'phoneNumber')
+          ? undefined
+          : normalizePhoneNumber(phone, 'phoneNumber');
+      if (!record || recipient !== record.to) {
+        return {
+          success: false,
+          code: 4,
+          phoneNumber: phone,
+          messageId: rawId,
+          message: PROVIDER_ERROR_MEANINGS[4] ?? 'message not found',
+        };
+      }
+      const state = this.statusOf(record, now);
+      return {
+        success: true,
+        code: 200,
+        phoneNumber: record.to,
+        messageId: record.id,
+        status: state.providerStatus,
+        date: String(Math.floor(state.at / 1000)),
+        stopSms: record.isStopSms ? '1' : '0',
+        isSpam: '0',
+      };
+    });
+    return { status: 200, answer: { success: true, code: 200, StatutResponse_List: answers } };
   }
 
   private lookup(params: Params): ApiResult {

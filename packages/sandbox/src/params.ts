@@ -15,6 +15,8 @@ function isScalar(value: unknown): value is Scalar {
 export class Params {
   private readonly values = new Map<string, string | typeof INVALID>();
   private readonly lists = new Map<string, string[] | typeof INVALID>();
+  /** Objects and arrays of a JSON body, as sent (`multi-status`'s list of objects). */
+  private readonly structured = new Map<string, unknown>();
 
   static from(query: URLSearchParams, body: Record<string, unknown> | URLSearchParams | undefined) {
     const params = new Params();
@@ -33,6 +35,7 @@ export class Params {
           );
         } else {
           params.values.set(key, INVALID);
+          params.structured.set(key, value);
           params.lists.set(
             key,
             Array.isArray(value) && value.every(isScalar) ? value.map(String) : INVALID,
@@ -84,6 +87,11 @@ export class Params {
     const list = this.lists.get(name);
     if (list === INVALID) return 'invalid';
     return list;
+  }
+
+  /** A JSON body's object or array value, as sent; undefined for scalars and query/form pairs. */
+  structuredValue(name: string): unknown {
+    return this.structured.get(name);
   }
 
   flag(name: string): boolean {

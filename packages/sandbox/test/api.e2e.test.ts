@@ -487,6 +487,7 @@ describe('control endpoints', () => {
       '/v1/stop-sms/delete',
       '/v1/lookup',
       '/v1/bulk-status-by-tag',
+      '/v1/multi-status',
       '/__sandbox/faults',
       '/__sandbox/replies',
       '/v1/%E0%A4%A',
@@ -500,7 +501,16 @@ describe('control endpoints', () => {
           // the endpoints' own fields, holding any JSON value
           fc
             .dictionary(
-              fc.constantFrom('apiKey', 'phoneNumbers', 'tag', 'page', 'to', 'from', 'message'),
+              fc.constantFrom(
+                'apiKey',
+                'phoneNumbers',
+                'SMSStatut_List',
+                'tag',
+                'page',
+                'to',
+                'from',
+                'message',
+              ),
               fc.jsonValue(),
             )
             .map((v) => JSON.stringify(v)),

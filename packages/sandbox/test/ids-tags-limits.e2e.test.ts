@@ -89,7 +89,13 @@ describe('GET /v1/bulk-status-by-tag', () => {
       [4, 5, 0],
     ]);
     const list = pages.flatMap((p) => p.StatutResponse_List as Record<string, unknown>[]);
-    expect(list.map((s) => s.messageId)).toEqual(ids);
+    expect(list.map((s) => s.phoneNumber)).toEqual(
+      sandbox
+        .messages()
+        .filter((m) => m.tag === 'camp1')
+        .map((m) => `+${m.to}`),
+    );
+    expect(ids).toHaveLength(5);
     expect(list.map((s) => s.status)).toEqual([
       'Delivered',
       'Not delivered',
@@ -97,15 +103,12 @@ describe('GET /v1/bulk-status-by-tag', () => {
       'Waiting',
       'Delivered',
     ]);
+    // The provider's "Statut par tag" example: no message id, `stopSMS` a boolean, `+` numbers.
     expect(list[0]).toEqual({
-      success: true,
-      code: 200,
-      phoneNumber: '33612345671',
-      messageId: ids[0],
+      phoneNumber: '+33612345671',
       status: 'Delivered',
+      stopSMS: false,
       date: String(Math.floor(clock / 1000)),
-      stopSms: '0',
-      isSpam: '0',
     });
     expect(Object.keys(pages[0] ?? {})).toEqual([
       'success',
@@ -148,12 +151,8 @@ describe('GET /v1/bulk-status-by-tag', () => {
       ['33612340002', 'waiting'],
       ['33612345675', 'delivered'],
     ]);
-    expect(statuses.map((s) => s.messageId)).toEqual(
-      sandbox
-        .messages()
-        .filter((m) => m.tag === 'camp2')
-        .map((m) => m.messageId),
-    );
+    // The documented entries carry no message id (multi-status has them).
+    expect(statuses.every((s) => s.messageId === undefined)).toBe(true);
     // dates are epoch seconds, as in the provider's status lists
     expect(statuses[0]?.date?.getTime()).toBe(Math.floor(clock / 1000) * 1000);
     expect(await client.getStatusesByTag('nothing')).toEqual([]);
@@ -181,7 +180,58 @@ describe('GET /v1/bulk-status-by-tag', () => {
     await send(sandbox, { tag: 'x1' });
     const answer = await byTag(sandbox, 'tag=x1&_format=xml');
     expect(answer.headers.get('content-type')).toContain('xml');
-    expect(answer.text).toContain(`<entry>${sandbox.messages()[0]?.messageId}</entry>`);
+    expect(answer.text).toContain(`<entry><![CDATA[+${sandbox.messages()[0]?.to}]]></entry>`);
+  });
+});
+
+describe('POST /v1/multi-status', () => {
+  const multi = (sandbox: Sandbox, list: unknown) =>
+    call(`${sandbox.baseUrl}/multi-status`, { json: { apiKey: KEY, SMSStatut_List: list } });
+
+  it('answers each {phoneNumber, messageId} with its status, unknown ones with code 4', async () => {
+    let clock = Date.parse('2026-03-02T09:00:00Z');
+    const sandbox = await start({ dlrDelayMs: 100, now: () => clock });
+    await send(sandbox, { to: '33612345671' });
+    await send(sandbox, { to: '33612340001', isStopSms: 1 });
+    clock += 100;
+    const [first, second] = sandbox.messages();
+    const answer = await multi(sandbox, [
+      { phoneNumber: '+33612345671', messageId: Number(first?.messageId) },
+      { phoneNumber: '0612340001', messageId: second?.messageId },
+      { phoneNumber: '33612345671', messageId: second?.messageId },
+    ]);
+    expect(answer.status).toBe(200);
+    expect(answer.json).toEqual({
+      success: true,
+      code: 200,
+      StatutResponse_List: [
+        {
+          success: true,
+          code: 200,
+          phoneNumber: '33612345671',
+          messageId: Number(first?.messageId),
+          status: 'Delivered',
+          date: String(Math.floor(clock / 1000)),
+          stopSms: '0',
+          isSpam: '0',
+        },
+        expect.objectContaining({
+          messageId: Number(second?.messageId),
+          status: 'Not delivered',
+          stopSms: '1',
+        }),
+        expect.objectContaining({ success: false, code: 4, messageId: second?.messageId }),
+      ],
+    });
+  });
+
+  it('refuses a list that is missing, empty or over 500', async () => {
+    const sandbox = await start();
+    expect((await multi(sandbox, undefined)).json).toMatchObject({ success: false, code: 9 });
+    expect((await multi(sandbox, 'x')).json).toMatchObject({ success: false, code: 9 });
+    expect((await multi(sandbox, [])).json).toMatchObject({ success: false, code: 2 });
+    const many = Array.from({ length: 501 }, () => ({ phoneNumber: '33612345678', messageId: 1 }));
+    expect((await multi(sandbox, many)).json).toMatchObject({ success: false, code: 50 });
   });
 });
 

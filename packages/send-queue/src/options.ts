@@ -81,8 +81,9 @@ export const sendWorkerOptionsSchema = z.strictObject({
   /** Wait before reconciling an attempt whose outcome is unknown. Default 30,000 ms. */
   reconcileDelayMs: z.number().int().min(0).max(86_400_000).optional(),
   /**
-   * How long after an attempt started its request may still be in flight: set it above the
-   * client's `timeoutMs`. A reconciliation concludes "not found" only after it. Default 30,000 ms.
+   * A reconciliation concludes "not found" only this long after the attempt started; a request
+   * starts within settleMs / 2 of its attempt record or not at all. Must exceed twice the client's
+   * `timeoutMs` (checked). Default 30,000 ms.
    */
   settleMs: z.number().int().min(0).max(86_400_000).optional(),
   /** Status look-ups tried before giving up on reconciling. Default 10. */

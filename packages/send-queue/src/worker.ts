@@ -1,12 +1,13 @@
 import { EventEmitter } from 'node:events';
 import {
   SmsPartnerApiError,
+  SmsPartnerConfigError,
   SmsPartnerConnectionError,
   SmsPartnerOutcomeUnknownError,
   SmsPartnerValidationError,
 } from '@smspartner-kit/core';
 import { DelayedError, type Job, QueueEventsProducer, UnrecoverableError, Worker } from 'bullmq';
-import { openConnection } from './connection.js';
+import { LuaScript, openConnection } from './connection.js';
 import type { JobData } from './job.js';
 import { nextMarketingSlot } from './marketing-window.js';
 import {
@@ -30,6 +31,19 @@ const DAY_MS = 86_400_000;
 /** Provider codes meaning "commercial SMS outside the allowed hours / on a Sunday or holiday". */
 const OUTSIDE_WINDOW_CODES = new Set([22, 23]);
 const PROGRESS_EVERY_MS = 250;
+/**
+ * Life of an attempt record once its outcome is final: long enough for a straggler (a worker that
+ * lost its job lock mid-request) to find the outcome written and count nothing twice.
+ */
+const FINISHED_RECORD_MS = 10 * 60_000;
+
+/** Removes an attempt record that is still the one this run wrote (compare-and-delete). */
+const UNCLAIM = new LuaScript(`
+if redis.call('HGET', KEYS[1], 'startedAt') == ARGV[1] then
+  return redis.call('HDEL', KEYS[1], 'startedAt')
+end
+return 0
+`);
 
 export interface SendJobResult {
   messageId?: string;
@@ -89,6 +103,18 @@ export function createSendWorker(options: SendWorkerOptions): SendWorker {
   const campaignTtlMs = o.campaignTtlMs ?? 30 * DAY_MS;
   const pauseMs = o.rateLimitedPauseMs ?? 1000;
   const settleMs = o.settleMs ?? 30_000;
+  const clientTimeout = (client as { toJSON?: () => { timeoutMs?: unknown } }).toJSON?.().timeoutMs;
+  if (typeof clientTimeout === 'number' && settleMs <= 2 * clientTimeout) {
+    throw new SmsPartnerConfigError(
+      `Invalid createSendWorker options: settleMs (${settleMs}) must exceed twice the client's timeoutMs (${clientTimeout}), so that no request can still be in flight when an attempt is declared not sent`,
+      [
+        {
+          field: 'settleMs',
+          message: `must exceed twice the client's timeoutMs (${clientTimeout})`,
+        },
+      ],
+    );
+  }
   const connection = openConnection(o.connection as never);
   const redis = connection.redis;
   const state = new QueueState(redis, prefix, name);
@@ -149,7 +175,7 @@ export function createSendWorker(options: SendWorkerOptions): SendWorker {
         outcome.sent ? 'sent' : 'failed',
         outcome.sent ? '' : `${outcome.code}: ${outcome.reason}`,
         outcome.sent ? (outcome.messageId ?? '') : '',
-        attemptTtlMs,
+        FINISHED_RECORD_MS,
         campaignTtlMs,
         campaignId ? '1' : '0',
       ],
@@ -295,15 +321,29 @@ export function createSendWorker(options: SendWorkerOptions): SendWorker {
     }
 
     // Claim the attempt: from here on, a crash means "may have been sent".
-    if ((await redis.hsetnx(key, 'startedAt', String(now()))) === 0) {
+    let startedAt = now();
+    if ((await redis.hsetnx(key, 'startedAt', String(startedAt))) === 0) {
       const again = await readAttempt(redis, key);
       const settled = await reconcile(job, token, to, again.startedAt ?? now());
       if (settled) return settled;
-      await redis.hset(key, 'startedAt', String(now()));
+      startedAt = now();
+      await redis.hset(key, 'startedAt', String(startedAt));
     }
     await redis.pexpire(key, attemptTtlMs);
+    // Another worker may take this job over (a lost lock) and conclude "not found" settleMs after
+    // startedAt: the request must have ended by then, so it may only start in the first half
+    // (the client's timeout bounds the rest). Too late (a starved process): undo, nothing sent.
+    if (now() - startedAt > settleMs / 2) {
+      await UNCLAIM.run(redis, [key], [String(startedAt)]);
+      return retrySafely(
+        job,
+        to,
+        new Error(`the request could not start within ${settleMs / 2} ms of its attempt record`),
+      );
+    }
 
     try {
+      // No await between the check above and the request leaving.
       const result = await client.send({ ...params, tag: job.id as string });
       await finish(job, to, { sent: true, messageId: result.messageId, reconciled: false });
       return { messageId: result.messageId, nbSms: result.nbSms, reconciled: false };
@@ -360,10 +400,6 @@ export function createSendWorker(options: SendWorkerOptions): SendWorker {
     stalledInterval: o.stalledIntervalMs ?? 30_000,
     // A stalled job is exactly the one that must be reconciled: never fail it for stalling.
     maxStalledCount: 1_000,
-  });
-  worker.on('completed', (job) => {
-    // The outcome is in BullMQ now; the attempt record is no longer needed.
-    redis.del(state.attemptKey(job.id as string)).catch(() => undefined);
   });
   worker.on('error', (error) => emitter.emit('error', error));
 

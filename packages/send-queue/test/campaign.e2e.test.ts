@@ -82,7 +82,7 @@ describeWithRedis('campaigns', () => {
       category: 'transactional',
     });
     expect(again).toMatchObject({ enqueued: 0, duplicates: 2001 });
-  });
+  }, 180_000);
 
   it('reading pauses while maxWaiting jobs wait (bounded Redis memory), and resumes', async () => {
     const sb = await sandbox();

@@ -12,7 +12,7 @@ import {
 } from './helpers.js';
 import { kill, startWorkerProcess } from './processes.js';
 
-const SENDS = 200;
+const SENDS = 120;
 
 describeWithRedis('exactly once under crashes (small version of bench/crash.mjs)', () => {
   it.each([
@@ -75,5 +75,6 @@ describeWithRedis('exactly once under crashes (small version of bench/crash.mjs)
         `${_label}: ${sent.length} sent (${sent.filter((s) => s.reconciled).length} reconciled), ${failed.length} dead-lettered, 0 duplicates`,
       );
     },
+    180_000, // a loaded machine slows every process; nothing here asserts on time
   );
 });

@@ -36,7 +36,7 @@ async function setup(
     prefix,
     client: workerClient(sb, clientFor(sb, { timeoutMs })),
     reconcileDelayMs: 50,
-    settleMs: timeoutMs + 200,
+    settleMs: 2 * timeoutMs + 200,
     ...workerOptions,
   });
   onCleanup(() => worker.close());
@@ -262,5 +262,32 @@ describeWithRedis('send queue over the sandbox', () => {
     expect(status.reason).toMatch(/^rejected: .*14/);
     expect(events.failed?.[0]).toMatchObject({ id: job.id, code: 'rejected' });
     expect(sb.messages().filter((m) => m.to === phone(9))).toEqual([]);
+  });
+
+  it('a worker too slow to start its request within settleMs / 2 undoes the attempt: never sent, gave up', async () => {
+    let clock = Date.parse('2026-12-07T10:00:00Z');
+    const { sb, queue, events } = await setup(
+      { settleMs: 15_000, now: () => (clock += 10_000) }, // every look at the clock: 10 s later
+      { attempts: 2 },
+    );
+    const job = await queue.enqueue({ to: phone(10), message: 'late' });
+    const status = await eventually(async () => {
+      const s = await queue.getSend(job.id);
+      return s.state === 'failed' ? s : undefined;
+    }, 'gave up');
+    expect(status.reason).toMatch(/^gave-up: .*could not start within 7500 ms/);
+    expect(events.failed?.[0]).toMatchObject({ id: job.id, code: 'gave-up' });
+    expect(sb.accepted().total).toBe(0);
+  });
+
+  it("refuses a settleMs that does not exceed twice the client's timeout", async () => {
+    const sb = await sandbox();
+    expect(() =>
+      createSendWorker({
+        connection: redisUrl,
+        client: clientFor(sb, { timeoutMs: 5000 }),
+        settleMs: 9000,
+      }),
+    ).toThrow(/settleMs \(9000\) must exceed twice the client's timeoutMs \(5000\)/);
   });
 });

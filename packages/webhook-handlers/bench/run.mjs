@@ -1,68 +1,98 @@
-// Requests/s through createNodeMiddleware vs a bare node:http handler answering 200 (same run,
-// same client, same distinct receipts), then RSS after 1,000,000 distinct receipts through the
-// default stores. Run after `pnpm build`: `pnpm bench`.
+// `pnpm bench` (after `pnpm build`): requests/s through our createNodeMiddleware serving SMS
+// Partner receipts vs @octokit/webhooks' createNodeMiddleware serving GitHub-signed deliveries of
+// similar size — same run, same autocannon client, each server in its own process, alternating
+// rounds, the median ratio reported — then memory over 1,000,000 distinct receipts.
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { postReceipts as run, startServer as start, serverStats as stats } from './harness.mjs';
+import autocannon from 'autocannon';
+import { githubDeliveries, receipts } from './payloads.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const DURATION = Number(process.env.BENCH_DURATION ?? 12);
+const DURATION = Number(process.env.BENCH_DURATION ?? 30);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const POOL = 400_000; // more than one round sends: every receipt is new to the dedupe store
 
-const only = process.env.BENCH_ONLY; // 'http' | 'memory' | undefined (both)
-if (only !== 'memory') await httpBench();
-if (only !== 'http') await memoryBench();
+function start(mode) {
+  return new Promise((resolve, reject) => {
+    const child = fork(`${here}server.mjs`, [mode], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    child.once('message', (message) => resolve({ child, port: message.port }));
+    child.once('error', reject);
+  });
+}
+
+function stats(child) {
+  return new Promise((resolve) => {
+    child.once('message', resolve);
+    child.send('stats');
+  });
+}
+
+/** autocannon for `seconds`, each request the next of `pool` (never repeated within a run). */
+function load(port, pool, seconds) {
+  return autocannon({
+    url: `http://127.0.0.1:${port}`,
+    connections: CONNECTIONS,
+    duration: seconds,
+    requests: [{ setupRequest: (req) => ({ ...req, ...pool.next() }) }],
+  });
+}
+
+function cycle(items) {
+  let at = 0;
+  return { next: () => items[at++ % items.length] };
+}
 
 async function httpBench() {
-  const bare = await start('bare');
-  const middleware = await start('middleware');
+  const ours = { ...(await start('ours')), pool: cycle(receipts(POOL)) };
+  const octokit = { ...(await start('octokit')), pool: cycle(githubDeliveries(POOL)) };
   try {
-    await run(bare.port, 2); // warm-up both
-    await run(middleware.port, 2);
-    const before = { bare: await stats(bare.child), middleware: await stats(middleware.child) };
-    // Alternating short rounds, so a change in machine load hits both sides alike; the median
-    // of the per-round ratios is reported.
+    for (const side of [ours, octokit]) await load(side.port, side.pool, 2); // warm-up
+    const before = { ours: await stats(ours.child), octokit: await stats(octokit.child) };
     const rounds = [];
     for (let i = 0; i < ROUNDS; i++) {
-      const b = await run(bare.port, DURATION / ROUNDS);
-      const m = await run(middleware.port, DURATION / ROUNDS);
-      rounds.push({
-        bare: b.requests.average,
-        middleware: m.requests.average,
-        ratio: m.requests.average / b.requests.average,
-        non2xx: m.non2xx + b.non2xx,
-        errors: m.errors + b.errors,
-      });
+      const o = await load(octokit.port, octokit.pool, DURATION / ROUNDS / 2);
+      const s = await load(ours.port, ours.pool, DURATION / ROUNDS / 2);
+      rounds.push({ ours: s, octokit: o, ratio: s.requests.average / o.requests.average });
     }
-    const bareRps = rounds.reduce((s, r) => s + r.bare, 0) / rounds.length;
-    const mwRps = rounds.reduce((s, r) => s + r.middleware, 0) / rounds.length;
+    const after = { ours: await stats(ours.child), octokit: await stats(octokit.child) };
+    const mean = (pick) => rounds.reduce((sum, r) => sum + pick(r), 0) / rounds.length;
+    const cpu = (side) =>
+      (after[side].cpuMicros - before[side].cpuMicros) /
+      (after[side].requests - before[side].requests);
+    const failures = (side) => rounds.reduce((n, r) => n + r[side].non2xx + r[side].errors, 0);
     const ratios = rounds.map((r) => r.ratio).sort((a, b) => a - b);
-    const median = ratios[Math.floor(ratios.length / 2)];
-    const server = await stats(middleware.child);
-    const bareAfter = await stats(bare.child);
-    // CPU time per request in each server process: what the handler costs, whatever the load.
-    const perRequest = (after, start) =>
-      (after.cpuMicros - start.cpuMicros) / (after.requests - start.requests);
-    const bareCpu = perRequest(bareAfter, before.bare);
-    const mwCpu = perRequest(server, before.middleware);
+    const median = (ratios[(ratios.length - 1) >> 1] + ratios[ratios.length >> 1]) / 2;
     console.log(
-      `bare node:http handler        ${bareRps.toFixed(0)} req/s  (server CPU ${bareCpu.toFixed(1)} µs/request)`,
+      `Node ${process.version}, ${CONNECTIONS} connections, ${ROUNDS} alternating rounds of ${DURATION / ROUNDS / 2} s each`,
     );
+    for (const side of ['octokit', 'ours']) {
+      const name =
+        side === 'ours'
+          ? 'smspartner-kit createNodeMiddleware'
+          : '@octokit/webhooks createNodeMiddleware';
+      console.log(
+        `${name.padEnd(40)} ${mean((r) => r[side].requests.average)
+          .toFixed(0)
+          .padStart(
+            6,
+          )} req/s  server CPU ${cpu(side).toFixed(1)} µs/request  dispatched ${after[side].received - before[side].received}  non-2xx/errors ${failures(side)}`,
+      );
+    }
     console.log(
-      `createNodeMiddleware (dedupe) ${mwRps.toFixed(0)} req/s  (server CPU ${mwCpu.toFixed(1)} µs/request; ${server.received} receipts dispatched, non-2xx ${rounds.reduce((s, r) => s + r.non2xx, 0)}, errors ${rounds.reduce((s, r) => s + r.errors, 0)})`,
-    );
-    console.log(`server CPU per request, bare / middleware: ${(bareCpu / mwCpu).toFixed(2)}`);
-    console.log(
-      `ratio middleware / bare       median ${median.toFixed(2)} of ${ROUNDS} alternating rounds (${ratios.map((r) => r.toFixed(2)).join(' ')}); means ${(mwRps / bareRps).toFixed(2)}  (target ≥ 0.80)`,
+      `ratio ours / octokit: median ${median.toFixed(2)} (rounds ${ratios.map((r) => r.toFixed(2)).join(' ')}); server CPU octokit / ours ${(cpu('octokit') / cpu('ours')).toFixed(2)}`,
     );
   } finally {
-    bare.child.kill();
-    middleware.child.kill();
+    ours.child.kill();
+    octokit.child.kill();
   }
 }
 
-// Memory: 1,000,000 distinct receipts, then 200,000 reply parts that never complete.
-async function memoryBench() {
+const only = process.env.BENCH_ONLY; // 'http' | 'memory' | undefined (both)
+if (only !== 'memory') await httpBench();
+if (only !== 'http') {
   await new Promise((resolve, reject) => {
     const child = fork(`${here}memory.mjs`, [], { execArgv: ['--expose-gc'], stdio: 'inherit' });
     child.once('exit', (code) =>

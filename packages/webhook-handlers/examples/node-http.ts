@@ -13,16 +13,32 @@ export interface ExampleApp {
   server: Server;
   /** Pass these to client.send({ ..., urlDlr, urlResponse }). */
   urls: { urlDlr: string; urlResponse: string };
-  /** Your database, in miniature. */
+  /** Your database, in miniature: the latest status of each message. */
   deliveries: Map<string, DeliveryReceipt>;
   replies: InboundMessage[];
   stopList: Set<string>;
   close(): Promise<void>;
 }
 
+/** Statuses after which nothing changes: a late receipt never overwrites them. */
+const FINAL = new Set(['delivered', 'not_delivered', 'expired', 'rejected', 'failed']);
+
+/**
+ * Whether `next` may replace `current`: statuses move forward only. A final status stays; between
+ * receipts, the provider's date decides, then arrival (the provider does not keep order).
+ */
+function supersedes(next: DeliveryReceipt, current: DeliveryReceipt | undefined): boolean {
+  if (!current) return true;
+  if (FINAL.has(current.status)) return false;
+  if (FINAL.has(next.status)) return true;
+  const [a, b] = [next.occurredAt?.getTime(), current.occurredAt?.getTime()];
+  return a === undefined || b === undefined || a >= b;
+}
+
 export async function startExample(options: {
   secret: string;
   port?: number;
+  /** Where the provider reaches this server; default its own loopback address. */
   publicUrl?: string;
 }): Promise<ExampleApp> {
   const deliveries = new Map<string, DeliveryReceipt>();
@@ -31,10 +47,12 @@ export async function startExample(options: {
 
   const webhooks = createWebhooks({ secret: options.secret });
 
-  // Upsert by messageId: a receipt for a message this process never saw (sent before a
-  // restart, or arriving before the send call returned) is stored all the same.
+  // Upsert by messageId, forward only: a receipt for a message this process never saw (sent
+  // before a restart, or arriving before the send call returned) is stored all the same.
   webhooks.on('delivery-receipt', async (receipt) => {
-    deliveries.set(receipt.messageId, receipt);
+    if (supersedes(receipt, deliveries.get(receipt.messageId))) {
+      deliveries.set(receipt.messageId, receipt);
+    }
   });
   webhooks.on('inbound-message', (message) => {
     replies.push(message); // long replies arrive here once, joined
@@ -43,7 +61,8 @@ export async function startExample(options: {
     stopList.add(optOut.phoneNumber); // "STOP", "Arrêt", "unsubscribe"…
   });
   webhooks.onError((error) => {
-    // The provider got a 500 (or a 202 if the handler was slow) and may retry.
+    // The provider got a 500 and retries (the claim was released), or, after a 202, this is the
+    // only trace: keep error.event somewhere durable.
     console.error(`handlers failed for ${error.event.name}:`, error.errors);
   });
 
@@ -59,11 +78,10 @@ export async function startExample(options: {
     deliveries,
     replies,
     stopList,
-    close: () =>
-      new Promise<void>((resolve) => {
-        webhooks.close();
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: async () => {
+      await webhooks.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }

@@ -6,13 +6,14 @@ export interface DeliveryReceipt {
   messageId: string;
   /** The handset the SMS was sent to, international digits without `+` (`33612345678`). */
   phoneNumber: string;
-  /** Normalised by `normalizeDeliveryStatus` from @smspartner-kit/core; unknown wording → `'unknown'`. */
+  /** Normalised by core's `normalizeDeliveryStatus`; unknown wording → `'unknown'`. */
   status: DeliveryStatus;
   /** The status exactly as received (`'Delivered'`, `'DELIVRD'`, `'ko'`…). */
   operatorStatus?: string;
   /** `err-code` / `errorCode` as received (Vonage sends `'0'` for "no error"). */
   errorCode?: string;
-  /** When the status was reached (`date`, `scts`, `message-timestamp`…), when readable. */
+  /** When the status was reached (`date`, `scts`, `message-timestamp`…), when readable. Order
+   *  receipts of one message by this date, then by arrival: the provider does not keep order. */
   occurredAt?: Date;
   tag?: string;
   /** The payload as received (null-prototype object; the `token` parameter is never kept). */
@@ -88,4 +89,34 @@ export interface ParseOptions {
   timeZone?: string;
   /** Replaces the built-in opt-out keyword list (compared case-, accent- and space-insensitively). */
   optOutKeywords?: readonly string[];
+}
+
+/** What `receive` did with a callback. */
+export type ReceiveOutcome = 'dispatched' | 'duplicate' | 'pending';
+
+/** Where deduplication claims live: the in-memory default, Redis, a SQL table… */
+export interface WebhookStore {
+  /** true for exactly one caller per key while the claim lives (Redis SET NX PX; SQL INSERT … ON CONFLICT DO NOTHING). */
+  claim(key: string, ttlMs: number): Promise<boolean>;
+  /** Drops a claim so that a callback whose handler failed is processed when the provider retries it. */
+  release(key: string): Promise<void>;
+}
+
+/** Where the parts of long replies wait for each other (shared between instances if it is shared). */
+export interface ReassemblyStore {
+  /** Adds one part (value opaque to the store, e.g. JSON). Resolves to every part's value ordered by
+   *  part number exactly once — for the one call that completes the group — else null. A part
+   *  number already present is ignored. The group expires ttlMs after its first part. */
+  addPart(
+    groupKey: string,
+    part: number,
+    total: number,
+    value: string,
+    ttlMs: number,
+  ): Promise<string[] | null>;
+  /** Atomically removes and returns groups whose deadline is ≤ now without completing; each group
+   *  is returned to exactly one caller (so an incomplete reply is emitted once, flagged). */
+  takeExpired(
+    now: number,
+  ): Promise<{ groupKey: string; total: number; parts: [part: number, value: string][] }[]>;
 }

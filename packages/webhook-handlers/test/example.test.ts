@@ -2,6 +2,8 @@ import { createClient } from '@smspartner-kit/core';
 import { startSandbox } from '@smspartner-kit/sandbox';
 import { describe, expect, it, vi } from 'vitest';
 import { startExample } from '../examples/node-http.js';
+import { offlineExample } from '../examples/offline.js';
+import { forgeDeliveryReceipt } from '../src/testing/index.js';
 
 describe('README example (examples/node-http.ts)', () => {
   it('receives a receipt, a reply and a STOP from the sandbox over real HTTP', async () => {
@@ -28,11 +30,49 @@ describe('README example (examples/node-http.ts)', () => {
   });
 });
 
+describe('the recommended receipt pattern (examples/node-http.ts): statuses move forward only', () => {
+  it('a late Waiting or Not delivered never overwrites Delivered; between non-final ones the provider date decides', async () => {
+    const app = await startExample({ secret: 'pattern-secret', port: 0 });
+    const post = (status: string, occurredAt: Date) =>
+      fetch(app.urls.urlDlr, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(forgeDeliveryReceipt({ messageId: 'm-1', status, occurredAt })),
+      }).then((response) => expect(response.status).toBe(200));
+    const at = (minute: number) => new Date(Date.UTC(2025, 5, 15, 8, minute));
+    try {
+      await post('waiting', at(2));
+      await post('waiting', at(1)); // older, arrived later: ignored
+      expect(app.deliveries.get('m-1')?.occurredAt).toEqual(at(2));
+      await post('delivered', at(3));
+      await post('waiting', at(4)); // a late non-final receipt
+      await post('not_delivered', at(5)); // a contradicting final one
+      expect(app.deliveries.get('m-1')?.status).toBe('delivered');
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('README example examples/offline.ts', () => {
+  it('parses, and routes forged payloads', async () => {
+    expect(await offlineExample()).toEqual([
+      '307:delivered',
+      'abc:delivered',
+      'Oui',
+      'receipt not_delivered',
+      'reply of 4 characters',
+      'opt-out STOP',
+      'reply of 400 characters',
+    ]);
+  });
+});
+
 describe('README', () => {
-  it('shows examples/node-http.ts verbatim', async () => {
+  it.each(['node-http.ts', 'send.ts', 'offline.ts'])('shows examples/%s verbatim', async (file) => {
     const { readFile } = await import('node:fs/promises');
     const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
-    const example = await readFile(new URL('../examples/node-http.ts', import.meta.url), 'utf8');
-    expect(readme).toContain(`<!-- example:node-http -->\n\`\`\`ts\n${example}\`\`\``);
+    const example = await readFile(new URL(`../examples/${file}`, import.meta.url), 'utf8');
+    expect(readme).toContain(`<!-- example:${file} -->\n\`\`\`ts\n${example}\`\`\``);
   });
 });

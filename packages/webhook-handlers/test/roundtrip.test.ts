@@ -3,12 +3,14 @@ import {
   createNodeMiddleware,
   createWebhooks,
   type DeliveryReceipt,
-  forgeCallbackRequest,
-  forgeDeliveryReceipt,
-  forgeInboundMessage,
   type InboundMessage,
   parseDeliveryReceipt,
 } from '../src/index.js';
+import {
+  forgeCallbackRequest,
+  forgeDeliveryReceipt,
+  forgeInboundMessage,
+} from '../src/testing/index.js';
 import { listen, rawRequest } from './helpers.js';
 
 const SECRET = 'round-trip';
@@ -60,10 +62,10 @@ describe('every accepted shape round-trips to the same typed event', () => {
     });
 
     for (const encoding of encodings) {
-      it(`${shape} × ${encoding}: handle and createNodeMiddleware over HTTP give the same receipt`, async () => {
+      it(`${shape} × ${encoding}: receive and createNodeMiddleware over HTTP give the same receipt`, async () => {
         receipts.length = 0;
         const request = forgeCallbackRequest('dlr', payload, { secret: SECRET, encoding });
-        expect((await webhooks.handle(request)).status).toBe(200);
+        expect(await webhooks.receive('dlr', payload)).toBe('dispatched');
         const response = await rawRequest(server.port, {
           method: request.method,
           path: request.url,
@@ -135,7 +137,7 @@ describe('every accepted shape round-trips to the same typed event', () => {
       occurredAt: when,
     });
     const data = new FormData();
-    for (const [key, value] of Object.entries(payload)) data.append(key, value);
+    for (const [key, value] of Object.entries(payload)) data.append(key, String(value));
     const response = await fetch(
       `http://127.0.0.1:${server.port}/webhooks/smspartner/dlr?token=${SECRET}`,
       {
@@ -150,7 +152,7 @@ describe('every accepted shape round-trips to the same typed event', () => {
     for (const [key, value] of Object.entries(
       forgeInboundMessage({ messageId: 'mp-2', text: 'Ligne 1\r\nLigne 2 — é' }),
     )) {
-      reply.append(key, value);
+      reply.append(key, String(value));
     }
     const answer = await fetch(
       `http://127.0.0.1:${server.port}/webhooks/smspartner/replies?token=${SECRET}`,

@@ -1,4 +1,12 @@
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { UsageError } from '../errors.js';
 
 /**
@@ -58,8 +66,13 @@ export class Journal {
         }
       }
     });
-    const header = parsed[0] as Header | undefined;
-    if (header && ('journal' in header ? header.fingerprint !== fingerprint : true)) {
+    let header = parsed[0] as Header | undefined;
+    const mismatch = header && ('journal' in header ? header.fingerprint !== fingerprint : true);
+    if (mismatch && parsed.length === 1) {
+      // Only a header (a run cancelled at the confirmation): nothing was sent, start afresh.
+      writeFileSync(path, '');
+      header = undefined;
+    } else if (mismatch) {
       throw new UsageError(
         `journal ${path} belongs to another campaign (the CSV, message, sender, tag or STOP mention changed); pass --journal <new file> to start a new one`,
       );
@@ -73,7 +86,7 @@ export class Journal {
       );
     }
     const journal = new Journal(fd);
-    if (existing !== '' && !existing.endsWith('\n')) journal.#write(''); // end a torn line
+    if (header && !existing.endsWith('\n')) journal.#write(''); // end a torn line
     if (!header) journal.#append({ journal: 1, fingerprint, created: new Date().toISOString() });
     for (const line of parsed.slice(1)) {
       if (!('i' in line)) continue;

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { type SegmentCount, sendParamsSchema, toFieldIssues } from '@smspartner-kit/core';
+import { type SegmentCount, sendParamsSchema } from '@smspartner-kit/core';
+import { toFieldIssues } from '@smspartner-kit/core/internal';
 import { CsvError, parse } from 'csv-parse/sync';
 import { countOf } from '../commands/count.js';
 import { UsageError } from '../errors.js';

@@ -10,7 +10,7 @@ import type { Command } from 'commander';
 import { Journal, type RowResult, type RowState } from '../campaign/journal.js';
 import { type InvalidRow, loadRecipients, type Recipient } from '../campaign/recipients.js';
 import { clientFrom } from '../config.js';
-import { CancelledError, classify, EXIT, UsageError } from '../errors.js';
+import { classify, EXIT, UsageError } from '../errors.js';
 import { type Context, money } from '../output.js';
 import { positiveDecimal, positiveRate } from '../parsers.js';
 import { table } from '../table.js';
@@ -267,7 +267,7 @@ async function runCampaign(ctx: Context, csvPath: string, flags: CampaignFlags):
   }
   if (!client || !journal) throw new Error('unreachable');
   if (todo.length > 0 && ctx.interactive && !flags.yes) {
-    await confirmOrCancel(ctx, `Send ${segments} SMS to ${todo.length} recipient(s)?`);
+    await confirmOrCancel(`Send ${segments} SMS to ${todo.length} recipient(s)?`);
   }
 
   // First Ctrl-C: finish (and journal) the send in flight, then stop. Second: quit now — the
@@ -443,6 +443,5 @@ async function runCampaign(ctx: Context, csvPath: string, flags: CampaignFlags):
       `error [${classified.kind}${classified.code !== undefined ? ` ${classified.code}` : ''}] ${classified.message}\n`,
     );
   }
-  if (stopping && exitCode === EXIT.interrupted) void CancelledError;
   return exitCode;
 }

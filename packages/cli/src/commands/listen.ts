@@ -200,7 +200,7 @@ Examples:
         `listening on ${c.bold(`http://${flags.host}:${port}`)}\n  urlDlr      ${shown.urlDlr}\n  urlResponse ${shown.urlResponse}${forward ? `\n  forwarding to ${forward}` : ''}\n${c.dim('Ctrl-C to stop')}`,
       );
       await untilSignal();
-      webhooks.close();
+      await webhooks.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     });

@@ -1,10 +1,9 @@
 import {
   type ClientSendParams,
-  parseProviderDate,
   SmsPartnerValidationError,
   sendParamsSchema,
-  toFieldIssues,
 } from '@smspartner-kit/core';
+import { parseProviderDate, toFieldIssues } from '@smspartner-kit/core/internal';
 import type { Command } from 'commander';
 import { clientFrom } from '../config.js';
 import { CancelledError, UsageError } from '../errors.js';
@@ -52,11 +51,10 @@ export function validateSend(params: Record<string, unknown>): void {
   }
 }
 
-export async function confirmOrCancel(ctx: Context, question: string): Promise<void> {
+export async function confirmOrCancel(question: string): Promise<void> {
   const { confirm, isCancel } = await import('@clack/prompts'); // loaded on use
   const answer = await confirm({ message: question, initialValue: false });
   if (isCancel(answer) || answer !== true) throw new CancelledError('cancelled: nothing was sent');
-  void ctx;
 }
 
 export function registerSend(program: Command, ctxOf: (cmd: Command) => Context): void {
@@ -134,7 +132,7 @@ been sent: check with "smspartner status" before resending) · 5 SMS Partner unr
       }
       const client = clientFrom(settings);
       if (ctx.interactive && !flags.yes) {
-        await confirmOrCancel(ctx, `Send ${count.segments} SMS to ${flags.to}?`);
+        await confirmOrCancel(`Send ${count.segments} SMS to ${flags.to}?`);
       }
       const result = await client.send(params);
       if (ctx.json) {

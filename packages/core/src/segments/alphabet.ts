@@ -1,6 +1,6 @@
 /**
  * GSM 03.38 default alphabet and extension table (3GPP TS 23.038 §6.2.1), and the per-UTF-16-unit
- * class tables the counting passes read. Tables are built on first use so importing core stays cheap.
+ * class table the counting reads. Tables are built on first use so importing core stays cheap.
  */
 
 /** The 127 printable characters of the basic table, in code order 0x00–0x7F (ESC 0x1B left out). */
@@ -15,21 +15,8 @@ export const GSM_EXTENSION_CHARACTERS = '\f^{}\\[~]|€';
 export const PLAIN = 0;
 /** GSM extension: 2 septets (escape pair, never split), 1 UCS-2 unit. */
 export const EXTENSION = 1;
-/** Outside GSM-7 (BMP, not a surrogate): forces UCS-2, 1 unit. */
+/** Outside GSM-7: forces UCS-2. */
 export const NON_GSM = 2;
-/** High surrogate: with a following low surrogate, an atomic pair of 2 units. Alone: 1 unit. */
-export const HIGH_SURROGATE = 3;
-/** Low surrogate (alone: 1 unit). */
-export const LOW_SURROGATE = 4;
-/** Line break, `€` (sent as tokens) or `:` (may start a token): handled one by one. */
-export const SPECIAL = 5;
-/**
- * Provider table characters, by the length of what they become (0, 1 or 2 plain GSM characters):
- * `kind - REPLACED_BY_ONE` is the change in units, so the passes need no lookup.
- */
-export const REPLACED_BY_NOTHING = 6;
-export const REPLACED_BY_ONE = 7;
-export const REPLACED_BY_TWO = 8;
 
 export const LF = 0x0a;
 export const CR = 0x0d;
@@ -48,14 +35,6 @@ export function gsmClassTable(): Uint8Array {
   for (let i = 0; i < GSM_EXTENSION_CHARACTERS.length; i++) {
     table[GSM_EXTENSION_CHARACTERS.charCodeAt(i)] = EXTENSION;
   }
-  table.fill(HIGH_SURROGATE, 0xd800, 0xdc00);
-  table.fill(LOW_SURROGATE, 0xdc00, 0xe000);
   gsmClasses = table;
   return table;
-}
-
-/** True when the UTF-16 unit is in the GSM 03.38 basic or extension table. */
-export function isGsmUnit(code: number): boolean {
-  const kind = gsmClassTable()[code];
-  return kind === PLAIN || kind === EXTENSION;
 }

@@ -1,4 +1,4 @@
-import { COLON, CR, EURO, gsmClassTable, LF, REPLACED_BY_NOTHING, SPECIAL } from './alphabet.js';
+import { CR, EURO, LF } from './alphabet.js';
 import type { Replacement } from './types.js';
 
 /**
@@ -39,30 +39,19 @@ export const LINE_BREAK_TOKEN = ':br:';
 export const EURO_TOKEN = ':euro:';
 
 let targets: Map<number, string> | undefined;
-let smsPartnerClasses: Uint8Array | undefined;
 
-/** Target of each character of the provider table ('' = removed). */
-export function providerTargets(): Map<number, string> {
+/** What SMS Partner sends instead of each character it changes ('' = removed). */
+function providerTargets(): Map<number, string> {
   if (targets) return targets;
-  const map = new Map<number, string>();
+  targets = new Map([
+    [LF, LINE_BREAK_TOKEN],
+    [CR, LINE_BREAK_TOKEN],
+    [EURO, EURO_TOKEN],
+  ]);
   for (const [fromChars, to] of PROVIDER_TABLE) {
-    for (let i = 0; i < fromChars.length; i++) map.set(fromChars.charCodeAt(i), to);
+    for (let i = 0; i < fromChars.length; i++) targets.set(fromChars.charCodeAt(i), to);
   }
-  targets = map;
-  return map;
-}
-
-/** GSM classes with every character SMS Partner changes, and `:`, marked SPECIAL or REPLACED_*. */
-export function smsPartnerClassTable(): Uint8Array {
-  if (smsPartnerClasses) return smsPartnerClasses;
-  const table = gsmClassTable().slice();
-  for (const [code, to] of providerTargets()) table[code] = REPLACED_BY_NOTHING + to.length;
-  table[LF] = SPECIAL;
-  table[CR] = SPECIAL;
-  table[EURO] = SPECIAL;
-  table[COLON] = SPECIAL;
-  smsPartnerClasses = table;
-  return table;
+  return targets;
 }
 
 /**
@@ -78,26 +67,15 @@ export function applySmsPartnerReplacements(text: string): {
   if (typeof text !== 'string') {
     throw new TypeError('applySmsPartnerReplacements: text must be a string');
   }
-  const table = smsPartnerClassTable();
   const map = providerTargets();
   const replacements: Replacement[] = [];
   let sent = '';
   let copiedUpTo = 0;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
-    if (table[code]! < SPECIAL || code === COLON) continue;
-    let length = 1;
-    let to: string;
-    if (code === LF) {
-      to = LINE_BREAK_TOKEN;
-    } else if (code === CR) {
-      to = LINE_BREAK_TOKEN;
-      if (text.charCodeAt(i + 1) === LF) length = 2;
-    } else if (code === EURO) {
-      to = EURO_TOKEN;
-    } else {
-      to = map.get(code) ?? '';
-    }
+    const to = map.get(code);
+    if (to === undefined) continue;
+    const length = code === CR && text.charCodeAt(i + 1) === LF ? 2 : 1;
     sent += text.slice(copiedUpTo, i) + to;
     replacements.push({ index: i, length, from: text.slice(i, i + length), to });
     i += length - 1;

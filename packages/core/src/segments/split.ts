@@ -1,8 +1,8 @@
-import { COLON, EXTENSION, gsmClassTable, HIGH_SURROGATE } from './alphabet.js';
+import { COLON, EXTENSION, gsmClassTable } from './alphabet.js';
 import { EURO_TOKEN, LINE_BREAK_TOKEN } from './replacements.js';
 
-const GSM_PART = 153;
-const UCS_PART = 67;
+export const GSM_PART = 153;
+export const UCS_PART = 67;
 /** Code units read past a cut so the segmenter sees what follows it (GB9/GB11 need one). */
 const LOOKAHEAD = 16;
 
@@ -29,13 +29,24 @@ function itemAt(sent: string, i: number, gsm: boolean, tokens: boolean, table: U
     if (sent.startsWith(EURO_TOKEN, i)) return EURO_TOKEN.length * 4 + 2;
     return 4 + 1;
   }
-  const kind = table[code];
-  if (gsm) return kind === EXTENSION ? 4 + 2 : 4 + 1;
-  if (kind === HIGH_SURROGATE) {
+  if (gsm) return table[code] === EXTENSION ? 4 + 2 : 4 + 1;
+  if (code >= 0xd800 && code <= 0xdbff) {
     const next = sent.charCodeAt(i + 1);
     if (next >= 0xdc00 && next <= 0xdfff) return 2 * 4 + 2;
   }
   return 4 + 1;
+}
+
+/** Septets (GSM-7) or UTF-16 units (UCS-2) of the text as sent. */
+export function unitsOf(sent: string, gsm: boolean, tokens: boolean): number {
+  const table = gsmClassTable();
+  let units = 0;
+  for (let i = 0; i < sent.length; ) {
+    const item = itemAt(sent, i, gsm, tokens, table);
+    units += item & 3;
+    i += item >> 2;
+  }
+  return units;
 }
 
 /**

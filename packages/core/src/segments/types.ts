@@ -39,11 +39,11 @@ export interface SegmentCount {
   unitsPerSegment: number;
   /** Units still free in the last part. */
   remaining: number;
-  /** Text of each part, as sent (computed on first read). */
+  /** Text of each part, as sent. */
   parts: string[];
-  /** The whole text as sent (computed on first read). */
+  /** The whole text as sent. */
   text: string;
-  /** What the provider replacements changed, where (computed on first read). */
+  /** What the provider replacements changed, where. */
   replacements: Replacement[];
   /** Characters that forced UCS-2 (computed on first read). */
   nonGsmCharacters: NonGsmCharacter[];

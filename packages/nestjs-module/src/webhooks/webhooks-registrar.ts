@@ -6,7 +6,6 @@ import {
   type OnModuleInit,
   Optional,
 } from '@nestjs/common';
-import type { AbstractHttpAdapter } from '@nestjs/core';
 import { DiscoveryService, HttpAdapterHost, MetadataScanner } from '@nestjs/core';
 import { SmsPartnerConfigError } from '@smspartner-kit/core';
 import {
@@ -18,8 +17,7 @@ import {
 import { getWebhookHandlerEvents, InjectSmsPartnerWebhooks } from '../decorators.js';
 import type { SmsPartnerModuleOptions } from '../options.js';
 import { SMS_PARTNER_MODULE_OPTIONS } from '../sms-partner.module-definition.js';
-import { assertControllerOption, normalizeWebhooksPath } from '../validate-options.js';
-import { locateRequestBody } from './request-body.js';
+import { splitWebhooksOptions, underWebhooks } from '../validate-options.js';
 
 const DECORATOR_NAMES: Record<WebhookEventName, string> = {
   'delivery-receipt': '@OnDeliveryReceipt()',
@@ -37,8 +35,12 @@ export interface DiscoveredWebhookHandler {
 
 /**
  * Boot-time glue, no webhook rule of its own: finds `@OnDeliveryReceipt()`, `@OnInboundMessage()`
- * and `@OnOptOut()` methods with DiscoveryService, registers them with `webhooks.on()`, and serves
- * `<path>/dlr` and `<path>/replies` on the HTTP adapter by delegating to `webhooks.handle()`.
+ * and `@OnOptOut()` methods with DiscoveryService and registers them with `webhooks.on()`, and
+ * serves `<path>/dlr` and `<path>/replies` with the webhooks package's `createNodeMiddleware`.
+ *
+ * The route is mounted on the HTTP adapter as soon as Nest attaches one — before `app.init()`
+ * registers Nest's body parsers — so the token is checked before any body is read, the body limit
+ * and the 408 for a stalled body are the webhooks contract's, not a parser's.
  */
 @Injectable()
 export class SmsPartnerWebhooksRegistrar implements OnModuleInit, OnModuleDestroy {
@@ -46,45 +48,43 @@ export class SmsPartnerWebhooksRegistrar implements OnModuleInit, OnModuleDestro
   private readonly unsubscribes: (() => void)[] = [];
 
   constructor(
-    @Inject(SMS_PARTNER_MODULE_OPTIONS) private readonly options: SmsPartnerModuleOptions,
+    @Inject(SMS_PARTNER_MODULE_OPTIONS) options: SmsPartnerModuleOptions,
     @InjectSmsPartnerWebhooks() private readonly webhooks: Webhooks | null,
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
-    @Optional() private readonly adapterHost?: HttpAdapterHost,
-  ) {}
+    @Optional() adapterHost?: HttpAdapterHost,
+  ) {
+    if (!webhooks || !options.webhooks) return;
+    const { route, controller } = splitWebhooksOptions(options.webhooks);
+    const middleware = underWebhooks(() => createNodeMiddleware(webhooks, route));
+    // No HTTP adapter ever comes for a standalone application context: nothing is served then.
+    if (controller)
+      adapterHost?.init$.subscribe(() => this.mount(adapterHost, middleware, route.path));
+  }
 
   onModuleInit(): void {
-    const path = normalizeWebhooksPath(this.options.webhooks?.path);
-    const controller = assertControllerOption(this.options.webhooks?.controller);
     const handlers = this.discoverHandlers();
-    if (handlers.length > 0) {
-      // A Webhooks instance exists only with a secret (or an explicit `secret: false`, which
-      // @smspartner-kit/webhooks logs as a warning): createWebhooks refuses anything else.
-      if (!this.webhooks) {
-        const found = handlers.map((h) => `${DECORATOR_NAMES[h.event]} ${h.name}`).join(', ');
-        throw new SmsPartnerConfigError(
-          `SmsPartnerModule found webhook handlers (${found}) but no webhooks secret is configured: ` +
-            'set `webhooks: { secret }` (or `secrets`) in SmsPartnerModule.forRoot()/forRootAsync(), ' +
-            'and put the same secret in the callback URLs (see callbackUrls() in @smspartner-kit/webhooks)',
-          [
-            {
-              field: 'webhooks.secret',
-              message: 'is required when webhook handlers are decorated',
-            },
-          ],
-        );
-      }
-      for (const handler of handlers) {
-        this.unsubscribes.push(this.webhooks.on(handler.event, handler.call));
-        this.logger.log(`${DECORATOR_NAMES[handler.event]} → ${handler.name}`);
-      }
+    if (handlers.length === 0) return;
+    // A Webhooks instance exists only with a secret (or an explicit `secret: false`, which
+    // @smspartner-kit/webhooks logs as a warning): createWebhooks refuses anything else.
+    if (!this.webhooks) {
+      const found = handlers.map((h) => `${DECORATOR_NAMES[h.event]} ${h.name}`).join(', ');
+      throw new SmsPartnerConfigError(
+        `SmsPartnerModule found webhook handlers (${found}) but no webhooks secret is configured: ` +
+          'set `webhooks: { secret }` (or `secrets`) in SmsPartnerModule.forRoot()/forRootAsync(), ' +
+          'and put the same secret in the callback URLs (see callbackUrls() in @smspartner-kit/webhooks)',
+        [{ field: 'webhooks.secret', message: 'is required when webhook handlers are decorated' }],
+      );
     }
-    if (this.webhooks && controller !== false) this.mountRoute(this.webhooks, path);
+    for (const handler of handlers) {
+      this.unsubscribes.push(this.webhooks.on(handler.event, handler.call));
+      this.logger.log(`${DECORATOR_NAMES[handler.event]} → ${handler.name}`);
+    }
   }
 
   onModuleDestroy(): void {
     for (const unsubscribe of this.unsubscribes.splice(0)) unsubscribe();
-    this.webhooks?.close();
+    void this.webhooks?.close();
   }
 
   /** Every decorated method on singleton providers and controllers, each instance once. */
@@ -133,68 +133,11 @@ export class SmsPartnerWebhooksRegistrar implements OnModuleInit, OnModuleDestro
     return handlers;
   }
 
-  private mountRoute(webhooks: Webhooks, path: string): void {
-    const adapter = this.adapterHost?.httpAdapter;
-    // No HTTP server (Test.createTestingModule without an app, standalone application context).
-    if (!adapter) return;
-    // For bodies no parser consumed, the webhooks package's own Node adapter reads the stream.
-    const nodeMiddleware = createNodeMiddleware(webhooks, { path });
-    for (const kind of ['dlr', 'replies']) {
-      adapter.all(`${path}/${kind}`, (req: unknown, res: unknown) => {
-        void this.serve(adapter, webhooks, nodeMiddleware, req, res);
-      });
-    }
+  private mount(host: HttpAdapterHost, middleware: NodeMiddleware, path = '/webhooks/smspartner') {
+    // Express passes the raw node request and response; other paths go on to Nest's routes.
+    host.httpAdapter.use(middleware);
     this.logger.log(
       `Mapped {${path}/dlr, ${path}/replies} (GET, POST) to the SMS Partner webhooks`,
     );
-  }
-
-  private async serve(
-    adapter: AbstractHttpAdapter,
-    webhooks: Webhooks,
-    nodeMiddleware: NodeMiddleware,
-    req: unknown,
-    res: unknown,
-  ): Promise<void> {
-    const fail = (error: unknown) => {
-      this.logger.error(
-        `SMS Partner webhook request failed: ${error instanceof Error ? error.message : String(error)}`,
-      );
-      if (adapter.isHeadersSent(res)) return;
-      adapter.setHeader(res, 'content-type', 'application/json; charset=utf-8');
-      adapter.reply(
-        res,
-        JSON.stringify({ error: 'internal_error', message: 'unexpected error' }),
-        500,
-      );
-    };
-    const located = locateRequestBody(req, res);
-    if (located.kind === 'stream') {
-      nodeMiddleware(located.req, located.res, (error?: unknown) => {
-        if (error !== undefined) fail(error);
-        else void this.reply(adapter, webhooks, req, res, undefined).catch(fail);
-      });
-      return;
-    }
-    await this.reply(adapter, webhooks, req, res, located.body).catch(fail);
-  }
-
-  private async reply(
-    adapter: AbstractHttpAdapter,
-    webhooks: Webhooks,
-    req: unknown,
-    res: unknown,
-    body: unknown,
-  ): Promise<void> {
-    const result = await webhooks.handle({
-      method: String(adapter.getRequestMethod(req)),
-      url: String(adapter.getRequestUrl(req)),
-      headers: (req as { headers: Record<string, string | string[] | undefined> }).headers,
-      body,
-    });
-    for (const [name, value] of Object.entries(result.headers)) {
-      adapter.setHeader(res, name, value);
-    }
-    adapter.reply(res, result.body, result.status);
   }
 }

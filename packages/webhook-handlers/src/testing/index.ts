@@ -1,8 +1,17 @@
 import { request as httpRequest } from 'node:http';
 import { SmsPartnerConfigError } from '@smspartner-kit/core';
 import { z } from 'zod';
-import { forgeDeliveryReceipt, forgeInboundMessage } from '../forge.js';
-import type { HandleRequest } from '../http.js';
+import { forgeDeliveryReceipt, forgeInboundMessage } from './forge.js';
+
+export {
+  type ForgeDeliveryReceiptInput,
+  type ForgedCallbackRequest,
+  type ForgeInboundMessageInput,
+  forgeCallbackRequest,
+  forgeDeliveryReceipt,
+  forgeInboundMessage,
+  forgeInboundMessageParts,
+} from './forge.js';
 
 /**
  * Conformance kit: the hostile and malformed callbacks every SMS Partner callback endpoint must
@@ -27,7 +36,7 @@ export interface CallbackConformanceCase {
   readonly status: number;
   /**
    * Present on cases that only a framework can produce (an object its body parser already built):
-   * pass it as `body` to `webhooks.handle` or set it as `req.body`. HTTP runners skip these cases.
+   * set it as `req.body` before your handler, as that parser would (`url` and `method` still apply).
    */
   readonly frameworkParsedBody?: unknown;
   /**
@@ -567,16 +576,6 @@ export function callbackConformanceCases(
 /** True for cases a real HTTP client can send (no `frameworkParsedBody`). */
 export function isHttpCase(c: CallbackConformanceCase): boolean {
   return !('frameworkParsedBody' in c);
-}
-
-/** The case as a `webhooks.handle(request)` argument (a framework-parsed body passed as `body`). */
-export function toHandleRequest(c: CallbackConformanceCase): HandleRequest {
-  return {
-    method: c.method,
-    url: c.url,
-    headers: { ...c.headers },
-    body: isHttpCase(c) ? c.body : c.frameworkParsedBody,
-  };
 }
 
 export interface RawHttpResponse {

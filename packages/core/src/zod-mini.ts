@@ -1,0 +1,26 @@
+// What `require('zod/mini')` (src/zod.ts) resolves to in the build (tsup.config.ts): the zod/mini
+// functions core's schemas use, so the bundle keeps only those.
+export {
+  array,
+  boolean,
+  custom,
+  date,
+  enum,
+  gte,
+  literal,
+  lte,
+  maxLength,
+  minLength,
+  NEVER,
+  number,
+  optional,
+  pipe,
+  refine,
+  regex,
+  strictObject,
+  string,
+  superRefine,
+  transform,
+  trim,
+  union,
+} from 'zod/v4/mini';
