@@ -104,33 +104,26 @@ export async function burstRun({ bursts, concurrency = 50, sandboxArgs = [], bas
       const sendMs = Math.round(performance.now() - t0);
       start += total;
       // Every receipt answered, or given up by the sandbox after its retries.
-      const expected = (await sandbox.messages()).length;
+      const ids = new Set((await appMessages()).map((m) => m.messageId));
       const callbacks = await until(
         () => sandbox.callbacks(),
-        (list) => finalDlrs(list).size >= expected,
+        (list) => finalDlrs(list.filter((c) => ids.has(c.messageId))).size >= ids.size,
         600,
         1000,
       );
       const settleMs = Math.round(performance.now() - t0);
-      const dlr = callbacks.filter((c) => c.kind === 'dlr');
-      const durations = dlr.map((c) => c.durationMs).sort((a, b) => a - b);
+      const stats = callbackStats(callbacks, ids);
       await app.kill('SIGTERM');
       const database = await readDatabase(dir);
-      const sandboxMessages = await sandbox.messages();
+      const sandboxMessages = await appMessages();
       results.push({
         sends: total,
         concurrency,
         sendMs,
         sendsPerSecond: Math.round((total / sendMs) * 1000),
         receiptsSettledMs: settleMs,
-        callbackAttempts: dlr.length,
-        callbackFailures: dlr.filter((c) => !c.ok).length,
-        receiptsGivenUp: [...finalDlrs(callbacks).values()].filter((c) => !c.ok).length,
-        callbackMs: {
-          p50: durations[Math.floor(durations.length * 0.5)],
-          p99: durations[Math.floor(durations.length * 0.99)],
-          max: durations.at(-1),
-        },
+        callbacks: stats,
+        receiptsGivenUp: stats.givenUp,
         httpFailures: Object.fromEntries(run.failures.http),
         networkFailures: run.failures.network,
         check: check({ sandboxMessages, database, acked: run.acked, receipts: true }),
@@ -205,7 +198,10 @@ async function noopBaseline(sandbox, total, concurrency) {
     1000,
   );
   server.close();
-  return { sends: total, accepted: ids.size, sendMs, callbacks: callbackStats(callbacks, ids) };
+  return {
+    ids,
+    report: { sends: total, accepted: ids.size, sendMs, callbacks: callbackStats(callbacks, ids) },
+  };
 }
 
 /** Per message, its last receipt attempt once the sandbox is done with it (ok, or out of retries). */
