@@ -89,8 +89,15 @@ export async function burstRun({ bursts, concurrency = 50, sandboxArgs = [], bas
   const dir = tempDatabase();
   const results = [];
   try {
-    if (baseline > 0)
-      results.push({ baseline: await noopBaseline(sandbox, baseline, concurrency) });
+    // The baseline's messages are not the app's: left out of the app's checks and figures.
+    let baselineIds = new Set();
+    if (baseline > 0) {
+      const run = await noopBaseline(sandbox, baseline, concurrency);
+      baselineIds = run.ids;
+      results.push({ baseline: run.report });
+    }
+    const appMessages = async () =>
+      (await sandbox.messages()).filter((m) => !baselineIds.has(m.messageId));
     let app = await startAppProcess({ dir, sandbox });
     let start = 0;
     for (const total of bursts) {
