@@ -28,8 +28,9 @@ async function reconciled(app) {
 export async function crashRun({ mode, after, concurrency = 50, restart = true }) {
   const sandbox = await startSandboxProcess();
   const dir = tempDatabase();
+  let app;
   try {
-    const app = await startAppProcess({ dir, sandbox });
+    app = await startAppProcess({ dir, sandbox });
     let stopped = false;
     const started = performance.now();
     const run = await load({
@@ -75,6 +76,7 @@ export async function crashRun({ mode, after, concurrency = 50, restart = true }
       check: check({ sandboxMessages, database, acked: run.acked }),
     };
   } finally {
+    await app?.kill('SIGKILL');
     await sandbox.stop();
     rmSync(dir, { recursive: true, force: true });
   }
@@ -88,6 +90,7 @@ export async function burstRun({ bursts, concurrency = 50, sandboxArgs = [], bas
   const sandbox = await startSandboxProcess(sandboxArgs);
   const dir = tempDatabase();
   const results = [];
+  let app;
   try {
     // The baseline's messages are not the app's: left out of the app's checks and figures.
     let baselineIds = new Set();
@@ -98,7 +101,7 @@ export async function burstRun({ bursts, concurrency = 50, sandboxArgs = [], bas
     }
     const appMessages = async () =>
       (await sandbox.messages()).filter((m) => !baselineIds.has(m.messageId));
-    let app = await startAppProcess({ dir, sandbox });
+    app = await startAppProcess({ dir, sandbox });
     let start = 0;
     for (const total of bursts) {
       const t0 = performance.now();
@@ -140,6 +143,7 @@ export async function burstRun({ bursts, concurrency = 50, sandboxArgs = [], bas
     await app.kill('SIGTERM');
     return results;
   } finally {
+    await app?.kill('SIGKILL');
     await sandbox.stop();
     rmSync(dir, { recursive: true, force: true });
   }
