@@ -18,7 +18,7 @@ export interface CrashResult {
   exit: { code: number | null; signal: string | null };
   /** With `restart` (the default). */
   interruptedAtRestart?: number;
-  reconciliation?: { checked: number; recovered: number; unresolved: number };
+  reconciliation?: { checked: number; recovered: number; confirmed: number; unresolved: number };
   unresolvedAfterRestart?: number;
   check: Check;
 }

@@ -161,7 +161,7 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
     const reconciled = reconcileUnresolvedSends(store, client, (line) => logger.warn(line))
       .catch((error: unknown) => {
         logger.error(`reconciliation failed: ${error instanceof Error ? error.name : 'error'}`);
-        return { checked: 0, recovered: 0, unresolved: 0 };
+        return { checked: 0, recovered: 0, confirmed: 0, unresolved: 0 };
       })
       .then((report) => {
         Object.assign(reconciliation, { running: false, report });
