@@ -18,7 +18,7 @@ export interface CrashResult {
   exit: { code: number | null; signal: string | null };
   /** With `restart` (the default). */
   interruptedAtRestart?: number;
-  reconciliation?: { checked: number; recovered: number; unresolved: number };
+  reconciliation?: { checked: number; recovered: number; confirmed: number; unresolved: number };
   unresolvedAfterRestart?: number;
   check: Check;
 }
@@ -39,5 +39,6 @@ export function burstRun(options: {
   bursts: number[];
   concurrency?: number;
   sandboxArgs?: string[];
-  baseline?: boolean;
+  /** Sends of the no-op-receiver baseline run first (0, the default: none). */
+  baseline?: number;
 }): Promise<BurstResult[]>;

@@ -28,8 +28,9 @@ async function reconciled(app) {
 export async function crashRun({ mode, after, concurrency = 50, restart = true }) {
   const sandbox = await startSandboxProcess();
   const dir = tempDatabase();
+  let app;
   try {
-    const app = await startAppProcess({ dir, sandbox });
+    app = await startAppProcess({ dir, sandbox });
     let stopped = false;
     const started = performance.now();
     const run = await load({
@@ -75,6 +76,7 @@ export async function crashRun({ mode, after, concurrency = 50, restart = true }
       check: check({ sandboxMessages, database, acked: run.acked }),
     };
   } finally {
+    await app?.kill('SIGKILL');
     await sandbox.stop();
     rmSync(dir, { recursive: true, force: true });
   }
@@ -84,13 +86,22 @@ export async function crashRun({ mode, after, concurrency = 50, restart = true }
  * Runs each burst (`bursts[i]` sends at `concurrency`) on one app, waits for every receipt the
  * sandbox sends to be answered, stops the app gracefully and checks the database.
  */
-export async function burstRun({ bursts, concurrency = 50, sandboxArgs = [], baseline = false }) {
+export async function burstRun({ bursts, concurrency = 50, sandboxArgs = [], baseline = 0 }) {
   const sandbox = await startSandboxProcess(sandboxArgs);
   const dir = tempDatabase();
   const results = [];
+  let app;
   try {
-    if (baseline) results.push({ baseline: await noopBaseline(sandbox, bursts[0], concurrency) });
-    let app = await startAppProcess({ dir, sandbox });
+    // The baseline's messages are not the app's: left out of the app's checks and figures.
+    let baselineIds = new Set();
+    if (baseline > 0) {
+      const run = await noopBaseline(sandbox, baseline, concurrency);
+      baselineIds = run.ids;
+      results.push({ baseline: run.report });
+    }
+    const appMessages = async () =>
+      (await sandbox.messages()).filter((m) => !baselineIds.has(m.messageId));
+    app = await startAppProcess({ dir, sandbox });
     let start = 0;
     for (const total of bursts) {
       const t0 = performance.now();
@@ -103,33 +114,26 @@ export async function burstRun({ bursts, concurrency = 50, sandboxArgs = [], bas
       const sendMs = Math.round(performance.now() - t0);
       start += total;
       // Every receipt answered, or given up by the sandbox after its retries.
-      const expected = (await sandbox.messages()).length;
+      const ids = new Set((await appMessages()).map((m) => m.messageId));
       const callbacks = await until(
         () => sandbox.callbacks(),
-        (list) => finalDlrs(list).size >= expected,
+        (list) => finalDlrs(list.filter((c) => ids.has(c.messageId))).size >= ids.size,
         600,
         1000,
       );
       const settleMs = Math.round(performance.now() - t0);
-      const dlr = callbacks.filter((c) => c.kind === 'dlr');
-      const durations = dlr.map((c) => c.durationMs).sort((a, b) => a - b);
+      const stats = callbackStats(callbacks, ids);
       await app.kill('SIGTERM');
       const database = await readDatabase(dir);
-      const sandboxMessages = await sandbox.messages();
+      const sandboxMessages = await appMessages();
       results.push({
         sends: total,
         concurrency,
         sendMs,
         sendsPerSecond: Math.round((total / sendMs) * 1000),
         receiptsSettledMs: settleMs,
-        callbackAttempts: dlr.length,
-        callbackFailures: dlr.filter((c) => !c.ok).length,
-        receiptsGivenUp: [...finalDlrs(callbacks).values()].filter((c) => !c.ok).length,
-        callbackMs: {
-          p50: durations[Math.floor(durations.length * 0.5)],
-          p99: durations[Math.floor(durations.length * 0.99)],
-          max: durations.at(-1),
-        },
+        callbacks: stats,
+        receiptsGivenUp: stats.givenUp,
         httpFailures: Object.fromEntries(run.failures.http),
         networkFailures: run.failures.network,
         check: check({ sandboxMessages, database, acked: run.acked, receipts: true }),
@@ -139,6 +143,7 @@ export async function burstRun({ bursts, concurrency = 50, sandboxArgs = [], bas
     await app.kill('SIGTERM');
     return results;
   } finally {
+    await app?.kill('SIGKILL');
     await sandbox.stop();
     rmSync(dir, { recursive: true, force: true });
   }
@@ -204,7 +209,10 @@ async function noopBaseline(sandbox, total, concurrency) {
     1000,
   );
   server.close();
-  return { sends: total, accepted: ids.size, sendMs, callbacks: callbackStats(callbacks, ids) };
+  return {
+    ids,
+    report: { sends: total, accepted: ids.size, sendMs, callbacks: callbackStats(callbacks, ids) },
+  };
 }
 
 /** Per message, its last receipt attempt once the sandbox is done with it (ok, or out of retries). */

@@ -36,6 +36,8 @@ function assertPortFree(port: number, host: string): Promise<void> {
   });
 }
 
+const ACK_TIMEOUT_MS = 3_000;
+
 export const PUBLIC_DIR = fileURLToPath(new URL('../public/', import.meta.url));
 
 export interface StartOptions {
@@ -135,7 +137,14 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
     const webhooks = app.get<Webhooks | null>(SMS_PARTNER_WEBHOOKS);
     if (!webhooks) throw new Error('the SmsPartner module has no webhooks instance');
     // The module's own route is off (controller: false): Express's adapter serves the callbacks.
-    app.use(smsPartnerWebhooks(webhooks, { path: WEBHOOKS_PATH }));
+    // Receipts are written before they are answered; 3 s (the sandbox waits 5 s) leaves a burst
+    // room to finish its write before the package answers 202 and the provider stops retrying.
+    app.use(smsPartnerWebhooks(webhooks, { path: WEBHOOKS_PATH, ackTimeoutMs: ACK_TIMEOUT_MS }));
+    const webhookLogger = new Logger('Webhooks');
+    webhooks.onError((error) => {
+      // After a 202 nobody retries: say which callback could not be stored (no payload, no token).
+      webhookLogger.error(`${error.event.name} not stored: ${error.message.slice(0, 200)}`);
+    });
     app.use(WEBHOOKS_PATH, smsPartnerErrorHandler());
     // Checked last to first: core's errors first, then anything else (never a raw 500 page).
     app.useGlobalFilters(new UnexpectedErrorFilter(), new SmsPartnerExceptionFilter());
@@ -152,7 +161,7 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
     const reconciled = reconcileUnresolvedSends(store, client, (line) => logger.warn(line))
       .catch((error: unknown) => {
         logger.error(`reconciliation failed: ${error instanceof Error ? error.name : 'error'}`);
-        return { checked: 0, recovered: 0, unresolved: 0 };
+        return { checked: 0, recovered: 0, confirmed: 0, unresolved: 0 };
       })
       .then((report) => {
         Object.assign(reconciliation, { running: false, report });

@@ -10,8 +10,13 @@ export interface ReconcileState {
 export interface ReconcileReport {
   /** Unresolved sends looked at. */
   checked: number;
-  /** Found at the provider under their tag: now stored as messages. */
+  /** Found at the provider under their tag, with a message id: now stored as messages. */
   recovered: number;
+  /**
+   * Found at the provider without a message id (SMS Partner's status-by-tag gives none): sent for
+   * sure, left `unknown` with a note saying so (no message row without an id).
+   */
+  confirmed: number;
   /** Still unknown (not found, or the lookup failed): left for the user to decide. */
   unresolved: number;
 }
@@ -29,21 +34,32 @@ export async function reconcileUnresolvedSends(
   log: (line: string) => void,
 ): Promise<ReconcileReport> {
   const open = await store.listUnresolvedSends({ limit: 10_000 });
-  const report: ReconcileReport = { checked: open.length, recovered: 0, unresolved: 0 };
+  const report: ReconcileReport = {
+    checked: open.length,
+    recovered: 0,
+    confirmed: 0,
+    unresolved: 0,
+  };
   for (const intent of open) {
     let found: TagStatus | undefined;
     try {
       const statuses = await client.getStatusesByTag(intent.providerTag);
-      found = statuses.find(
-        (s) => s.messageId !== undefined && digits(s.phoneNumber) === digits(intent.to),
-      );
+      found = statuses.find((s) => digits(s.phoneNumber) === digits(intent.to));
     } catch (error) {
       log(
         `send #${intent.id}: status by tag failed (${error instanceof Error ? error.name : 'error'}); still unknown`,
       );
     }
-    if (!found?.messageId) {
+    if (!found) {
       report.unresolved++;
+      continue;
+    }
+    if (found.messageId === undefined) {
+      await store.settleUnknown(
+        intent.id,
+        `SMS Partner has this SMS under its tag (status ${found.providerStatus}): it was sent, do not resend; no message id was given`,
+      );
+      report.confirmed++;
       continue;
     }
     const outcome = await store.settleSent(intent.id, {

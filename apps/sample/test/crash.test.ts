@@ -25,8 +25,11 @@ it(
     const result = await crashRun({ mode: 'kill9', after: 30, concurrency: 10 });
     expect(result.exit.signal).toBe('SIGKILL');
     expect(result.check).toMatchObject({ lost: 0, sentTwice: 0, ackedMissing: 0, phantom: 0 });
-    // The sends cut off mid-flight were looked up under their own tag at restart.
+    // The sends cut off mid-flight were looked up under their own tag at restart: found (stored,
+    // or confirmed sent without an id) or not found (the request never left: still unknown).
     expect(result.reconciliation?.checked).toBe(result.interruptedAtRestart);
+    const { recovered = 0, confirmed = 0, unresolved = 0 } = result.reconciliation ?? {};
+    expect(recovered + confirmed + unresolved).toBe(result.interruptedAtRestart);
     expect(result.check.states.sending ?? 0).toBe(0);
     expect(result.check.ok).toBe(true);
   },
