@@ -1,7 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { type Sandbox, startSandbox } from '@smspartner-kit/sandbox';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliEnv, run } from './helpers.js';
+import { cliEnv, run, tempDir } from './helpers.js';
 
 // The README's examples are run as written: the quick start, the `count` capture (compared
 // character for character) and the error example.
@@ -55,6 +57,41 @@ describe('README', () => {
     const r = await run(['doctor'], cliEnv(undefined));
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(expected);
+  });
+
+  it('the --redis example runs (its CSV written by the test, its own queue prefix)', async (t) => {
+    const line = blockAfter('#### Through a Redis queue').trim();
+    const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+    const redis = new Redis(redisUrl, { lazyConnect: true, retryStrategy: () => null });
+    redis.on('error', () => {});
+    const answers = await redis.connect().then(
+      () => true,
+      () => false,
+    );
+    if (!answers) {
+      redis.disconnect();
+      if (process.env.CI) throw new Error(`no Redis answers at ${redisUrl}`);
+      t.skip(`no Redis answers at ${redisUrl}`);
+    }
+    const csv = join(tempDir(), 'rappels.csv');
+    writeFileSync(csv, 'telephone,heure\n0612345601,9h30\n0612345602,14h\n');
+    const prefix = `cli-readme-${process.pid}`;
+    const args = argv(line).map((word) =>
+      word === 'rappels.csv' ? csv : word === 'redis://127.0.0.1:6379' ? redisUrl : word,
+    );
+    sandbox.reset();
+    const r = await run([...args, '--queue-prefix', prefix], env);
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+    await redis.quit();
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^2 sent \(2 this run\), 0 failed, 0 pending/);
+    expect(
+      sandbox
+        .messages()
+        .map((m) => m.text)
+        .sort(),
+    ).toEqual(['Rappel : rendez-vous demain à 14h', 'Rappel : rendez-vous demain à 9h30']);
   });
 
   it('the error example prints what it shows, with its exit code', async () => {

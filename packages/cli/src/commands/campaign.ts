@@ -171,7 +171,8 @@ Examples:
   $ smspartner campaign send clients.csv -m "Bonjour {firstname}" --tag soldes --reconcile
   $ smspartner campaign send clients.csv -m "Bonjour {firstname}" --redis redis://127.0.0.1:6379 --category marketing
 
-Re-run the same command to resume. Exit codes: 0 all sent · 2 invalid rows/input (nothing sent)
+With --redis, the rows go through @smspartner-kit/queue (a worker runs in this process until the
+campaign is done); re-running resumes the same campaign. Re-run the same command to resume. Exit codes: 0 all sent · 2 invalid rows/input (nothing sent)
 · 3 some rows refused · 4 some outcomes unknown (listed; reconcile, never resent) · 5 unreachable
 · 130 interrupted`,
     )
