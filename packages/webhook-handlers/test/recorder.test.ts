@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { connect } from 'node:net';
 import { SmsPartnerConfigError } from '@smspartner-kit/core';
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { recordCallback } from '../src/http/recorder.js';
 import {
   type CallbackRecorder,
@@ -12,7 +13,7 @@ import {
   type RecordedCallback,
 } from '../src/index.js';
 import { forgeDeliveryReceipt } from '../src/testing/index.js';
-import { listen, rawRequest } from './helpers.js';
+import { deferred, listen, rawRequest } from './helpers.js';
 
 // Characters that change under URL, form and JSON encoding, so every spelling is exercised.
 const SECRET = 'rec-s3cr&t/+= é"x';
@@ -230,6 +231,24 @@ describe('createCallbackRecorder', () => {
     ]);
     expect(entries[5]?.body).toBe('{"messageId":"m"}');
     for (const entry of entries) expect(entry.receivedAt).toBeInstanceOf(Date);
+  });
+
+  it('records a callback whose client left mid-body with status null', async () => {
+    const recorder = createCallbackRecorder();
+    const arrived = deferred();
+    const port = await setup({ recorder }, (mw) => (req, res) => {
+      mw(req, res);
+      arrived.resolve();
+    });
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.write(
+        `POST ${at(SECRET)} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"messageId":`,
+      );
+    });
+    await arrived.promise; // the middleware has it: now the client goes away
+    socket.destroy();
+    await vi.waitFor(() => expect(recorder.entries()).toHaveLength(1));
+    expect(recorder.entries()[0]).toMatchObject({ status: null, body: undefined, path: DLR });
   });
 
   it('cuts a body longer than maxBodyBytes at a character boundary, flagged', async () => {
