@@ -67,6 +67,8 @@ const INTERNAL_ONLY = [
   'replyKeyword',
   'toFieldIssues',
   'toProviderSchedule',
+  'wallTimeIn',
+  'zonedWallTimeToDate',
 ];
 
 // Runs in a separate Node process so that the real package resolution (exports map) is used.

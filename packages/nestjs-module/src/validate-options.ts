@@ -19,7 +19,8 @@ export function splitWebhooksOptions(webhooks: SmsPartnerModuleWebhooksOptions):
   route: NodeMiddlewareOptions;
   controller: boolean;
 } {
-  const { path, maxBodyBytes, bodyTimeoutMs, ackTimeoutMs, controller, ...router } = webhooks;
+  const { path, maxBodyBytes, bodyTimeoutMs, ackTimeoutMs, recorder, controller, ...router } =
+    webhooks;
   if (controller !== undefined && typeof controller !== 'boolean') {
     throw new SmsPartnerConfigError(
       `webhooks.controller must be a boolean, got ${JSON.stringify(controller)}`,
@@ -27,7 +28,7 @@ export function splitWebhooksOptions(webhooks: SmsPartnerModuleWebhooksOptions):
     );
   }
   const route = Object.fromEntries(
-    Object.entries({ path, maxBodyBytes, bodyTimeoutMs, ackTimeoutMs }).filter(
+    Object.entries({ path, maxBodyBytes, bodyTimeoutMs, ackTimeoutMs, recorder }).filter(
       ([, value]) => value !== undefined,
     ),
   );
