@@ -22,3 +22,10 @@ export function freshProjectFromReadme(options: {
   readmePath: string;
   compilerOptions?: Record<string, unknown>;
 }): Promise<{ dir: string; install: InstallLines }>;
+export function sendThroughQuickStart(options: {
+  dir: string;
+  env: Record<string, string>;
+  route: string;
+  body: unknown;
+  receiptAccepted: (messageId: string) => boolean;
+}): Promise<{ status: number; program: RunningProgram }>;

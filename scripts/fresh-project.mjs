@@ -207,3 +207,39 @@ export async function freshProjectFromReadme({ readmePath, compilerOptions = {} 
   }
   return { dir, install };
 }
+
+/**
+ * Runs the built quick start with `env` (plus PORT, and PUBLIC_URL = its own address), waits until
+ * it listens, POSTs `body` as JSON to `route` and waits until `receiptAccepted(messageId)` holds.
+ * Returns the send's HTTP status; `program.stop()` ends it.
+ */
+export async function sendThroughQuickStart({ dir, env, route, body, receiptAccepted }) {
+  const port = await freePort();
+  const app = `http://127.0.0.1:${port}`;
+  const program = startProgram(dir, { ...env, PORT: String(port), PUBLIC_URL: app });
+  try {
+    await waitFor(
+      () =>
+        fetch(app).then(
+          () => true,
+          () => false,
+        ),
+      () => `the app to listen on ${app}: ${program.output()}`,
+    );
+    const response = await fetch(`${app}${route}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (response.status !== 201) return { status: response.status, program };
+    const { messageId } = await response.json();
+    await waitFor(
+      () => receiptAccepted(String(messageId)),
+      () => `the receipt of ${messageId} to be accepted: ${program.output()}`,
+    );
+    return { status: response.status, program };
+  } catch (error) {
+    await program.stop();
+    throw error;
+  }
+}

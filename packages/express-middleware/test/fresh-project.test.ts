@@ -19,33 +19,19 @@ it('the README quick start, built from the packed tarballs, sends and gets its r
   const emulator = await startSandbox({ host: '127.0.0.1', dlrDelayMs: 50 });
   sandbox = emulator;
   const { dir } = await fresh.freshProjectFromReadme({ readmePath });
-  const port: number = await fresh.freePort();
-  const app = `http://127.0.0.1:${port}`;
-  const running = fresh.startProgram(dir, {
-    PORT: String(port),
-    SMSPARTNER_API_KEY: 'fresh-project-key',
-    SMSPARTNER_FROM: '33700000000',
-    SMSPARTNER_WEBHOOK_SECRET: 'fresh-project-secret-0123456789',
-    SMSPARTNER_BASE_URL: emulator.baseUrl,
+  const run = await fresh.sendThroughQuickStart({
+    dir,
+    env: {
+      SMSPARTNER_API_KEY: 'fresh-project-key',
+      SMSPARTNER_FROM: '33700000000',
+      SMSPARTNER_WEBHOOK_SECRET: 'fresh-project-secret-0123456789',
+      SMSPARTNER_BASE_URL: emulator.baseUrl,
+    },
+    route: '/notify',
+    body: { to: '0612345678', message: 'Bonjour depuis un projet neuf' },
+    receiptAccepted: (messageId) =>
+      emulator.callbacks().some((c) => c.kind === 'dlr' && c.messageId === messageId && c.ok),
   });
-  program = running;
-  await fresh.waitFor(
-    () =>
-      fetch(app).then(
-        () => true,
-        () => false,
-      ),
-    () => `the app to listen on ${app}: ${running.output()}`,
-  );
-  const response = await fetch(`${app}/notify`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ to: '0612345678', message: 'Bonjour depuis un projet neuf' }),
-  });
-  expect(response.status).toBe(201);
-  const { messageId } = (await response.json()) as { messageId: string };
-  await fresh.waitFor(
-    () => emulator.callbacks().some((c) => c.kind === 'dlr' && c.messageId === messageId && c.ok),
-    () => `the receipt of ${messageId} to be accepted: ${JSON.stringify(emulator.callbacks())}`,
-  );
+  program = run.program;
+  expect(run.status).toBe(201);
 }, 300_000);

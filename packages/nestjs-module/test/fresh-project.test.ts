@@ -4,9 +4,9 @@ import { afterAll, expect, it } from 'vitest';
 import * as fresh from '../../../scripts/fresh-project.mjs';
 
 // The README as a stranger uses it: a project outside the workspace, the kit from packed tarballs,
-// exactly the README's install lines (from the npm registry), its files compiled by strict tsc
-// with the decorator options the README names, then run against the sandbox: a send from the
-// app's route, and its receipt accepted by the module's callback route.
+// exactly the README's install lines (from the npm registry), its files compiled by strict tsc with the
+// decorator options the README names,
+// then run against the sandbox: a send from the app's route, and its receipt accepted by the app.
 const readmePath = fileURLToPath(new URL('../README.md', import.meta.url));
 let sandbox: Sandbox | undefined;
 let program: fresh.RunningProgram | undefined;
@@ -23,34 +23,19 @@ it('the README quick start, built from the packed tarballs, sends and gets its r
     readmePath,
     compilerOptions: { experimentalDecorators: true, emitDecoratorMetadata: true },
   });
-  const port: number = await fresh.freePort();
-  const app = `http://127.0.0.1:${port}`;
-  const running = fresh.startProgram(dir, {
-    PORT: String(port),
-    PUBLIC_URL: app,
-    SMSPARTNER_API_KEY: 'fresh-project-key',
-    SMSPARTNER_FROM: '33700000000',
-    SMSPARTNER_WEBHOOK_SECRET: 'fresh-project-secret-0123456789',
-    SMSPARTNER_BASE_URL: emulator.baseUrl,
+  const run = await fresh.sendThroughQuickStart({
+    dir,
+    env: {
+      SMSPARTNER_API_KEY: 'fresh-project-key',
+      SMSPARTNER_FROM: '33700000000',
+      SMSPARTNER_WEBHOOK_SECRET: 'fresh-project-secret-0123456789',
+      SMSPARTNER_BASE_URL: emulator.baseUrl,
+    },
+    route: '/codes',
+    body: { phone: '0612345678' },
+    receiptAccepted: (messageId) =>
+      emulator.callbacks().some((c) => c.kind === 'dlr' && c.messageId === messageId && c.ok),
   });
-  program = running;
-  await fresh.waitFor(
-    () =>
-      fetch(app).then(
-        () => true,
-        () => false,
-      ),
-    () => `the app to listen on ${app}: ${running.output()}`,
-  );
-  const response = await fetch(`${app}/codes`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ phone: '0612345678' }),
-  });
-  expect(response.status).toBe(201);
-  const { messageId } = (await response.json()) as { messageId: string };
-  await fresh.waitFor(
-    () => emulator.callbacks().some((c) => c.kind === 'dlr' && c.messageId === messageId && c.ok),
-    () => `the receipt of ${messageId} to be accepted: ${JSON.stringify(emulator.callbacks())}`,
-  );
+  program = run.program;
+  expect(run.status).toBe(201);
 }, 300_000);
