@@ -12,7 +12,7 @@ import {
   SmsPartnerExceptionFilter,
 } from '@smspartner-kit/nestjs';
 import { type Sandbox, startSandbox } from '@smspartner-kit/sandbox';
-import type { Webhooks } from '@smspartner-kit/webhooks';
+import { createCallbackRecorder, type Webhooks } from '@smspartner-kit/webhooks';
 import { AppModule } from './app.module.js';
 import { type AppConfig, type Backend, backendOf, loadConfig } from './config.js';
 import { EventsService } from './events.service.js';
@@ -39,6 +39,11 @@ function assertPortFree(port: number, host: string): Promise<void> {
 const ACK_TIMEOUT_MS = 3_000;
 
 export const PUBLIC_DIR = fileURLToPath(new URL('../public/', import.meta.url));
+
+interface RawCallbacksResponse {
+  status(code: number): RawCallbacksResponse;
+  json(body: unknown): void;
+}
 
 export interface StartOptions {
   /** Environment to read (default process.env). */
@@ -139,7 +144,26 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
     // The module's own route is off (controller: false): Express's adapter serves the callbacks.
     // Receipts are written before they are answered; 3 s (the sandbox waits 5 s) leaves a burst
     // room to finish its write before the package answers 202 and the provider stops retrying.
-    app.use(smsPartnerWebhooks(webhooks, { path: WEBHOOKS_PATH, ackTimeoutMs: ACK_TIMEOUT_MS }));
+    // The last raw callbacks (token removed by the package) for the console's "Raw callbacks" pane.
+    const recorder = config.recordCallbacks ? createCallbackRecorder({ limit: 50 }) : undefined;
+    app.use(
+      smsPartnerWebhooks(webhooks, {
+        path: WEBHOOKS_PATH,
+        ackTimeoutMs: ACK_TIMEOUT_MS,
+        ...(recorder ? { recorder } : {}),
+      }),
+    );
+    app.use('/api/callbacks/raw', (req: { method: string }, res: RawCallbacksResponse) => {
+      if (req.method !== 'GET') return res.status(405).json({ error: 'method_not_allowed' });
+      if (!recorder) {
+        return res.status(404).json({
+          error: 'not_recording',
+          message:
+            'Raw callbacks are kept only with SMSPARTNER_RECORD_CALLBACKS=1 (default: sandbox)',
+        });
+      }
+      return res.json({ callbacks: recorder.entries().reverse() });
+    });
     const webhookLogger = new Logger('Webhooks');
     webhooks.onError((error) => {
       // After a 202 nobody retries: say which callback could not be stored (no payload, no token).

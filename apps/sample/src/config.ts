@@ -36,6 +36,11 @@ export interface AppConfig {
   baseUrl?: string;
   /** With an API key: send for real (otherwise `sandbox=1`). */
   live: boolean;
+  /**
+   * Keep the last raw callbacks for the console's "Raw callbacks" pane (SMSPARTNER_RECORD_CALLBACKS;
+   * default on with the in-process sandbox only: bodies hold phone numbers and texts).
+   */
+  recordCallbacks: boolean;
   databasePath: string;
   /** Deprecated settings that were read, one line each (printed at start-up). */
   warnings: string[];
@@ -62,6 +67,7 @@ const envSchema = z.object({
   SMSPARTNER_FROM: z.string().trim().min(1).optional(),
   SMSPARTNER_API_KEY: z.string().trim().optional(),
   SMSPARTNER_LIVE: flag.optional(),
+  SMSPARTNER_RECORD_CALLBACKS: flag.optional(),
   SMSPARTNER_WEBHOOK_SECRET: secret.optional(),
   /** Deprecated name of SMSPARTNER_WEBHOOK_SECRET. */
   WEBHOOK_SECRET: secret.optional(),
@@ -108,6 +114,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ...(e.SMSPARTNER_API_KEY ? { apiKey: e.SMSPARTNER_API_KEY } : {}),
     ...(e.SMSPARTNER_BASE_URL ? { baseUrl: e.SMSPARTNER_BASE_URL.replace(/\/+$/, '') } : {}),
     live: e.SMSPARTNER_LIVE ?? false,
+    recordCallbacks: e.SMSPARTNER_RECORD_CALLBACKS ?? e.SMSPARTNER_API_KEY === undefined,
     databasePath: e.DATABASE_PATH ?? DEFAULT_DATABASE_PATH,
     warnings,
   };

@@ -107,6 +107,9 @@ it('counts in the browser with core, shows field errors, sends, and the row turn
   await row.locator('.status.delivered').waitFor();
   expect(await row.locator('td').nth(4).textContent()).toContain('2 · UCS-2');
   expect(await row.locator('.tagline').textContent()).toBe('#rdv');
+  // The receipt as it arrived, in the Raw callbacks pane (token removed).
+  await page.locator('#raw-callbacks li', { hasText: '/dlr' }).first().waitFor();
+  expect(await page.locator('#raw-callbacks').textContent()).not.toContain('token=');
 
   mkdirSync(RESULTS, { recursive: true });
   await page.screenshot({ path: join(RESULTS, 'console-send.png'), fullPage: true });

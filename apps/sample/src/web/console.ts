@@ -361,6 +361,36 @@ function showUnresolved(sends: UnresolvedSend[]): void {
   $('#unresolved-card').hidden = sends.length === 0;
 }
 
+interface RawCallback {
+  receivedAt: string;
+  method: string;
+  path: string;
+  body?: string;
+  status: number | null;
+}
+async function refreshRawCallbacks(): Promise<void> {
+  const { ok, body } = await api<{ callbacks?: RawCallback[] }>('/api/callbacks/raw');
+  $('#raw-card').hidden = !ok;
+  if (!ok) return;
+  const callbacks = body.callbacks ?? [];
+  $('#raw-callbacks').replaceChildren(
+    ...callbacks.map((c) => {
+      const li = document.createElement('li');
+      const who = document.createElement('span');
+      who.className = 'who';
+      who.textContent = `${c.method} ${c.path}`;
+      const when = document.createElement('span');
+      when.className = 'when';
+      when.textContent = `${time(c.receivedAt)} · ${c.status ?? 'no answer'}`;
+      const raw = document.createElement('pre');
+      raw.textContent = c.body ?? '';
+      li.append(who, when, raw);
+      return li;
+    }),
+  );
+  $('#no-raw').hidden = callbacks.length > 0;
+}
+
 async function refreshCredits(): Promise<void> {
   const { ok, body } = await api<
     { creditSms?: number; balance?: number; currency?: string } & ErrorBody
@@ -389,8 +419,14 @@ async function start(): Promise<void> {
       handler(JSON.parse((event as MessageEvent<string>).data) as T),
     );
   on<Message>('message', upsertMessage);
-  on<Message>('status', upsertMessage);
-  on<Reply>('reply', (r) => addReply(r));
+  on<Message>('status', (m) => {
+    upsertMessage(m);
+    void refreshRawCallbacks();
+  });
+  on<Reply>('reply', (r) => {
+    addReply(r);
+    void refreshRawCallbacks();
+  });
   on<OptOut>('opt-out', (o) => addOptOut(o));
 
   const [info, messages, replies, optOuts, unresolved] = await Promise.all([
@@ -408,7 +444,7 @@ async function start(): Promise<void> {
   for (const o of optOuts.body.optOuts ?? []) addOptOut(o, false);
   showUnresolved((unresolved.body.sends ?? []).filter((send) => send.state === 'unknown'));
   document.body.dataset.ready = 'true';
-  await refreshCredits();
+  await Promise.all([refreshCredits(), refreshRawCallbacks()]);
 }
 
 void start();
