@@ -8,8 +8,7 @@ import {
   type RedisReassemblyStoreOptions,
   redisReassemblyStoreOptionsSchema,
 } from './options.js';
-import { LuaScript, type RedisConnection } from './script.js';
-import type { ExpiredGroup, ReassemblyStore } from './types.js';
+import type { ExpiredGroup, ReassemblyStore, RedisConnection } from './types.js';
 
 /** Parts of a message a provider may split a reply into; beyond this the input is refused. */
 const MAX_PARTS = 255;
@@ -23,7 +22,7 @@ const TAKE_BATCH = 200;
  * Everything that decides "complete" or "expired" runs inside one script: Redis runs scripts one
  * at a time, so exactly one caller sees each outcome.
  */
-const ADD_PART = new LuaScript(`
+const ADD_PART = `
 local partsKey, doneKey, deadlinesKey = KEYS[1], KEYS[2], KEYS[3]
 local group, part, total, value = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
 local ttl, now, retention = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
@@ -45,9 +44,9 @@ redis.call('DEL', partsKey)
 redis.call('ZREM', deadlinesKey, group)
 redis.call('SET', doneKey, '1', 'PX', ttl)
 return values
-`);
+`;
 
-const TAKE_EXPIRED = new LuaScript(`
+const TAKE_EXPIRED = `
 local deadlinesKey, partsPrefix = KEYS[1], ARGV[1]
 local due = redis.call('ZRANGEBYSCORE', deadlinesKey, '-inf', ARGV[2], 'LIMIT', 0, tonumber(ARGV[3]))
 local out = {}
@@ -59,7 +58,7 @@ for _, group in ipairs(due) do
   if #fields > 0 then out[#out + 1] = { group, fields } end
 end
 return { #due, out }
-`);
+`;
 
 /**
  * Multi-part reply reassembly shared by every process. `addPart` stores a part and, in the same
@@ -102,14 +101,19 @@ export class RedisReassemblyStore implements ReassemblyStore {
       issues.push({ field: 'part', message: 'must be an integer from 1 to total' });
     if (typeof value !== 'string') issues.push({ field: 'value', message: 'must be a string' });
     if (issues.length > 0) throw new SmsPartnerValidationError(issues, `Invalid ${what} argument`);
-    const result = await ADD_PART.run(
-      this.#redis,
-      [
-        `${this.#prefix}parts:${groupKey}`,
-        `${this.#prefix}done:${groupKey}`,
-        `${this.#prefix}deadlines`,
-      ],
-      [groupKey, part, total, value, ttlMs, Date.now(), this.#retentionMs],
+    const result = await this.#redis.eval(
+      ADD_PART,
+      3,
+      `${this.#prefix}parts:${groupKey}`,
+      `${this.#prefix}done:${groupKey}`,
+      `${this.#prefix}deadlines`,
+      groupKey,
+      part,
+      total,
+      value,
+      ttlMs,
+      Date.now(),
+      this.#retentionMs,
     );
     return Array.isArray(result) ? (result as string[]) : null;
   }
@@ -123,10 +127,13 @@ export class RedisReassemblyStore implements ReassemblyStore {
     }
     const taken: ExpiredGroup[] = [];
     for (;;) {
-      const [scanned, groups] = (await TAKE_EXPIRED.run(
-        this.#redis,
-        [`${this.#prefix}deadlines`],
-        [`${this.#prefix}parts:`, now, TAKE_BATCH],
+      const [scanned, groups] = (await this.#redis.eval(
+        TAKE_EXPIRED,
+        1,
+        `${this.#prefix}deadlines`,
+        `${this.#prefix}parts:`,
+        now,
+        TAKE_BATCH,
       )) as [number, [string, string[]][]];
       for (const [groupKey, fields] of groups) taken.push(toExpiredGroup(groupKey, fields));
       if (scanned < TAKE_BATCH) return taken;

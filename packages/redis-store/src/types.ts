@@ -1,3 +1,8 @@
+import type { Cluster, Redis } from 'ioredis';
+
+/** An ioredis client or cluster (yours: the stores never close it). */
+export type RedisConnection = Redis | Cluster;
+
 /**
  * The store contracts of `@smspartner-kit/webhooks`, repeated structurally so this package does
  * not depend on it at runtime; the classes here satisfy them.

@@ -6,8 +6,7 @@ import {
   type RedisWebhookStoreOptions,
   redisWebhookStoreOptionsSchema,
 } from './options.js';
-import type { RedisConnection } from './script.js';
-import type { WebhookStore } from './types.js';
+import type { RedisConnection, WebhookStore } from './types.js';
 
 /**
  * Callback deduplication shared by every process: `claim` is one `SET key 1 NX PX ttl`, so exactly

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
 
 /** A Redis URL, ioredis options, or an ioredis instance (shared, never closed by us). */
@@ -23,24 +22,4 @@ export function openConnection(connection: RedisConnection): OpenConnection {
       await redis.quit().catch(() => redis.disconnect());
     },
   };
-}
-
-/** A Lua script run by SHA (`EVALSHA`), loaded on the first `NOSCRIPT` (after a restart too). */
-export class LuaScript {
-  readonly #source: string;
-  readonly #sha: string;
-
-  constructor(source: string) {
-    this.#source = source;
-    this.#sha = createHash('sha1').update(source).digest('hex');
-  }
-
-  async run(redis: Redis, keys: string[], args: (string | number)[]): Promise<unknown> {
-    try {
-      return await redis.evalsha(this.#sha, keys.length, ...keys, ...args);
-    } catch (error) {
-      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-      return redis.eval(this.#source, keys.length, ...keys, ...args);
-    }
-  }
 }

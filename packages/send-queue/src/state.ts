@@ -1,5 +1,4 @@
 import type { Redis } from 'ioredis';
-import { LuaScript } from './connection.js';
 
 /**
  * The queue's own records, beside BullMQ's keys (`<prefix>:<queue>:sms:*`):
@@ -35,7 +34,7 @@ export class QueueState {
  * counters move only for the first call, so a job finished twice (a worker killed between this
  * and BullMQ's completion) is counted once.
  */
-export const FINISH = new LuaScript(`
+export const FINISH = `
 local first = redis.call('HSETNX', KEYS[1], 'final', ARGV[1])
 if first == 1 then
   redis.call('HSET', KEYS[1], 'reason', ARGV[2], 'messageId', ARGV[3])
@@ -49,7 +48,7 @@ if ARGV[6] == '1' then
   return { first, redis.call('HMGET', KEYS[2], 'enqueued', 'sent', 'failed', 'invalid', 'duplicates', 'enqueuing') }
 end
 return { first, false }
-`);
+`;
 
 export type CampaignCounters = (string | null)[];
 

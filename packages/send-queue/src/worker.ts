@@ -7,7 +7,7 @@ import {
   SmsPartnerValidationError,
 } from '@smspartner-kit/core';
 import { DelayedError, type Job, QueueEventsProducer, UnrecoverableError, Worker } from 'bullmq';
-import { LuaScript, openConnection } from './connection.js';
+import { openConnection } from './connection.js';
 import type { JobData } from './job.js';
 import { nextMarketingSlot } from './marketing-window.js';
 import {
@@ -38,12 +38,12 @@ const PROGRESS_EVERY_MS = 250;
 const FINISHED_RECORD_MS = 10 * 60_000;
 
 /** Removes an attempt record that is still the one this run wrote (compare-and-delete). */
-const UNCLAIM = new LuaScript(`
+const UNCLAIM = `
 if redis.call('HGET', KEYS[1], 'startedAt') == ARGV[1] then
   return redis.call('HDEL', KEYS[1], 'startedAt')
 end
 return 0
-`);
+`;
 
 export interface SendJobResult {
   messageId?: string;
@@ -165,13 +165,12 @@ export function createSendWorker(options: SendWorkerOptions): SendWorker {
       | { sent: false; code: FailureCode; reason: string },
   ): Promise<void> {
     const campaignId = job.data.campaignId;
-    const [first, counters] = (await FINISH.run(
-      redis,
-      [
-        state.attemptKey(job.id as string),
-        campaignId ? state.campaignKey(campaignId) : state.attemptKey(job.id as string),
-      ],
-      [
+    const [first, counters] = (await redis.eval(
+      FINISH,
+      2,
+      state.attemptKey(job.id as string),
+      campaignId ? state.campaignKey(campaignId) : state.attemptKey(job.id as string),
+      ...[
         outcome.sent ? 'sent' : 'failed',
         outcome.sent ? '' : `${outcome.code}: ${outcome.reason}`,
         outcome.sent ? (outcome.messageId ?? '') : '',
@@ -334,7 +333,7 @@ export function createSendWorker(options: SendWorkerOptions): SendWorker {
     // startedAt: the request must have ended by then, so it may only start in the first half
     // (the client's timeout bounds the rest). Too late (a starved process): undo, nothing sent.
     if (now() - startedAt > settleMs / 2) {
-      await UNCLAIM.run(redis, [key], [String(startedAt)]);
+      await redis.eval(UNCLAIM, 1, key, String(startedAt));
       return retrySafely(
         job,
         to,
