@@ -16,6 +16,12 @@ export {
   sendWorkerOptionsSchema,
 } from './options.js';
 export {
+  createSendProcessor,
+  type RateLimitable,
+  type SendProcessor,
+  type SendProcessorWorkerOptions,
+} from './processor.js';
+export {
   type CampaignRecipient,
   createSendQueue,
   type EnqueuedCampaign,
