@@ -8,6 +8,7 @@ export {
 export {
   type CampaignOptions,
   campaignOptionsSchema,
+  DEFAULT_QUEUE_NAME,
   enqueueOptionsSchema,
   queuedSendSchema,
   type SendQueueOptions,

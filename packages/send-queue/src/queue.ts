@@ -72,6 +72,8 @@ export interface SendQueue {
   getSend(id: string): Promise<SendStatus>;
   /** Events from every worker of the queue (through Redis), from the moment of the first `on`. */
   on<E extends SendQueueEventName>(event: E, listener: (payload: SendQueueEvents[E]) => void): this;
+  /** Errors of the event stream (Redis); without a listener they are printed by BullMQ. */
+  on(event: 'error', listener: (error: Error) => void): this;
   off<E extends SendQueueEventName>(
     event: E,
     listener: (payload: SendQueueEvents[E]) => void,
@@ -354,9 +356,9 @@ export function createSendQueue(options: SendQueueOptions): SendQueue {
       return { ...common, state: map[bullState] ?? 'unknown' };
     },
 
-    on(event, listener) {
+    on(event: string, listener: (payload: never) => void) {
       listen();
-      emitter.on(event, listener);
+      emitter.on(event, listener as (...args: unknown[]) => void);
       return api;
     },
 
