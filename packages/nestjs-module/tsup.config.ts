@@ -8,5 +8,12 @@ import { libraryBuild } from '../../tsup.base.js';
 // loads the optional peers (@smspartner-kit/queue, @nestjs/bullmq, bullmq, ioredis).
 export default libraryBuild({
   entry: { index: 'src/index.ts', queue: 'src/queue/index.ts' },
-  external: [/^@nestjs\//, 'reflect-metadata', /^rxjs(\/|$)/, /^@smspartner-kit\//, 'bullmq', 'ioredis'],
+  external: [
+    /^@nestjs\//,
+    'reflect-metadata',
+    /^rxjs(\/|$)/,
+    /^@smspartner-kit\//,
+    'bullmq',
+    'ioredis',
+  ],
 });

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { type Credits, SmsPartnerConfigError } from '@smspartner-kit/core';
 import { SMS_PARTNER_CLIENT } from '../constants.js';
-import { SMS_PARTNER_QUEUE_CONNECTION } from './constants.js';
 import { SmsPartnerQueueConnection } from './connection.js';
+import { SMS_PARTNER_QUEUE_CONNECTION } from './constants.js';
 import type { SmsPartnerQueueModuleOptions } from './options.js';
 import { SMS_PARTNER_QUEUE_MODULE_OPTIONS } from './queue.module-definition.js';
 import { SmsPartnerQueueService } from './queue.service.js';
@@ -110,7 +110,10 @@ export class SmsPartnerQueueHealthIndicator {
 
     const redis = this.connection.redis;
     if (redis.status !== 'ready') {
-      return result('down', { redis: redis.status, message: `Redis is not connected (${redis.status})` });
+      return result('down', {
+        redis: redis.status,
+        message: `Redis is not connected (${redis.status})`,
+      });
     }
     let counts: Record<string, number>;
     try {

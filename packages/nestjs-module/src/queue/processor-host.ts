@@ -1,5 +1,5 @@
-import { Logger } from '@nestjs/common';
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Logger } from '@nestjs/common';
 import { type SmsPartnerClient, SmsPartnerConfigError } from '@smspartner-kit/core';
 import { createSendProcessor, type SendJobResult, type SendProcessor } from '@smspartner-kit/queue';
 import type { Job } from 'bullmq';

@@ -86,7 +86,10 @@ export class SmsPartnerQueueModule {
       name,
       imports: [core],
       inject: [SMS_PARTNER_QUEUE_MODULE_OPTIONS, SMS_PARTNER_QUEUE_CONNECTION],
-      useFactory: (options: SmsPartnerQueueModuleOptions, connection: SmsPartnerQueueConnection) => ({
+      useFactory: (
+        options: SmsPartnerQueueModuleOptions,
+        connection: SmsPartnerQueueConnection,
+      ) => ({
         connection: connection.redis,
         prefix: options.prefix ?? 'bull',
       }),

@@ -11,8 +11,8 @@ import {
   type SendQueue,
   type SendStatus,
 } from '@smspartner-kit/queue';
-import { SMS_PARTNER_QUEUE_CONNECTION, SMS_PARTNER_QUEUE_NAME } from './constants.js';
 import { SmsPartnerQueueConnection } from './connection.js';
+import { SMS_PARTNER_QUEUE_CONNECTION, SMS_PARTNER_QUEUE_NAME } from './constants.js';
 import type { SmsPartnerQueueModuleOptions } from './options.js';
 import { SMS_PARTNER_QUEUE_MODULE_OPTIONS } from './queue.module-definition.js';
 import { checkQueueModuleOptions, underSection } from './validate.js';

@@ -40,7 +40,8 @@ export class SmsPartnerQueueRuntime implements OnApplicationBootstrap, OnModuleD
   private readonly unsubscribes: (() => void)[] = [];
 
   constructor(
-    @Inject(SMS_PARTNER_QUEUE_MODULE_OPTIONS) private readonly options: SmsPartnerQueueModuleOptions,
+    @Inject(SMS_PARTNER_QUEUE_MODULE_OPTIONS)
+    private readonly options: SmsPartnerQueueModuleOptions,
     @Inject(SMS_PARTNER_QUEUE_PROCESSOR) private readonly host: SmsPartnerSendProcessorHost | null,
     private readonly service: SmsPartnerQueueService,
     private readonly discovery: DiscoveryService,
