@@ -72,7 +72,7 @@ export interface SendQueue {
   getSend(id: string): Promise<SendStatus>;
   /** Events from every worker of the queue (through Redis), from the moment of the first `on`. */
   on<E extends SendQueueEventName>(event: E, listener: (payload: SendQueueEvents[E]) => void): this;
-  /** Errors of the event stream (Redis); without a listener they are printed by BullMQ. */
+  /** Redis errors (of the queue, and of the event stream once listened to); without a listener BullMQ prints them. */
   on(event: 'error', listener: (error: Error) => void): this;
   off<E extends SendQueueEventName>(
     event: E,
@@ -144,6 +144,8 @@ export function createSendQueue(options: SendQueueOptions): SendQueue {
     },
   });
   const emitter = new EventEmitter();
+  // Redis errors go to `on('error')` listeners; without one, BullMQ prints them (as before).
+  queue.on('error', (error) => emitter.emit('error', error));
   let events: QueueEvents | undefined;
 
   const delayFor = (category: SendCategory): number => {
@@ -357,7 +359,7 @@ export function createSendQueue(options: SendQueueOptions): SendQueue {
     },
 
     on(event: string, listener: (payload: never) => void) {
-      listen();
+      if (event !== 'error') listen();
       emitter.on(event, listener as (...args: unknown[]) => void);
       return api;
     },

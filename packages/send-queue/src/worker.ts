@@ -159,6 +159,7 @@ export function sendProcessor(
   const state = new QueueState(redis, prefix, name);
   const producer = new QueueEventsProducer(name, { connection: redis, prefix });
   const emitter = new EventEmitter();
+  producer.on('error', (error) => emitter.emit('error', error));
   const templates = new Map<string, Omit<QueuedSendParams, 'to'>>();
   const lastProgress = new Map<string, number>();
 

@@ -12,7 +12,7 @@ export class SmsPartnerQueueConnection implements OnApplicationShutdown {
   readonly redis: Redis;
   private readonly owned: boolean;
   private readonly logger = new Logger('SmsPartnerQueueModule');
-  private failing = false;
+  private lastError: string | undefined;
 
   constructor(connection: RedisConnection) {
     this.owned = !(connection instanceof Redis);
@@ -23,17 +23,22 @@ export class SmsPartnerQueueConnection implements OnApplicationShutdown {
         : typeof connection === 'string'
           ? new Redis(connection, { maxRetriesPerRequest: null })
           : new Redis({ ...connection, maxRetriesPerRequest: null });
-    // ioredis reports every failed reconnection: log the first of a run, and the recovery.
-    this.redis.on('error', (error: Error) => {
-      if (this.failing) return;
-      this.failing = true;
-      this.logger.error(`Redis: ${error.message} (retrying; the health indicator reports down)`);
-    });
+    this.redis.on('error', (error: Error) => this.report('connection', error));
     this.redis.on('ready', () => {
-      if (!this.failing) return;
-      this.failing = false;
+      if (this.lastError === undefined) return;
+      this.lastError = undefined;
       this.logger.log('Redis: connected again');
     });
+  }
+
+  /**
+   * Logs a Redis error of any user of the connection (the queue, the worker, BullMQ's
+   * connections), once per outage: every retry repeats the same error.
+   */
+  report(source: string, error: Error): void {
+    if (error.message === this.lastError) return;
+    this.lastError = error.message;
+    this.logger.error(`Redis (${source}): ${error.message}`);
   }
 
   async onApplicationShutdown(): Promise<void> {

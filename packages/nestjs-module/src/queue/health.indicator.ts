@@ -1,5 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { type Credits, SmsPartnerConfigError } from '@smspartner-kit/core';
+import type { Redis } from 'ioredis';
 import { SMS_PARTNER_CLIENT } from '../constants.js';
 import { SmsPartnerQueueConnection } from './connection.js';
 import { SMS_PARTNER_QUEUE_CONNECTION } from './constants.js';
@@ -48,6 +49,26 @@ function within<T>(ms: number, promise: Promise<T>, what: string): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/**
+ * True once the connection is up, waiting at most `ms` for a connection in progress (at boot);
+ * false at once for one that was closed.
+ */
+function ready(redis: Redis, ms: number): Promise<boolean> {
+  if (redis.status === 'ready') return Promise.resolve(true);
+  if (redis.status === 'end' || redis.status === 'close') return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const done = (up: boolean) => {
+      clearTimeout(timer);
+      redis.off('ready', onReady);
+      resolve(up);
+    };
+    const onReady = () => done(true);
+    const timer = setTimeout(() => done(false), ms);
+    timer.unref();
+    redis.on('ready', onReady);
+  });
+}
+
 const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 function checkHealthOptions(options: SmsPartnerQueueHealthOptions): void {
@@ -75,8 +96,8 @@ function checkHealthOptions(options: SmsPartnerQueueHealthOptions): void {
 
 /**
  * Health of the send queue for @nestjs/terminus: Redis answers, the backlog is under a threshold,
- * the account has credits. Never hangs: a Redis that is not connected is down at once, and every
- * look-up has `timeoutMs`.
+ * the account has credits. Never hangs: every step (connecting, PING, counts, credits) has
+ * `timeoutMs`, and a closed connection is down at once.
  *
  * ```ts
  * this.health.check([() => this.queueHealth.isHealthy('smsQueue', { maxWaiting: 10_000 })]);
@@ -109,7 +130,7 @@ export class SmsPartnerQueueHealthIndicator {
       ({ [key]: { status, ...details } }) as SmsPartnerQueueHealthResult<Key>;
 
     const redis = this.connection.redis;
-    if (redis.status !== 'ready') {
+    if (!(await ready(redis, timeoutMs))) {
       return result('down', {
         redis: redis.status,
         message: `Redis is not connected (${redis.status})`,

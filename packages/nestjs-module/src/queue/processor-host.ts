@@ -1,5 +1,4 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Logger } from '@nestjs/common';
 import { type SmsPartnerClient, SmsPartnerConfigError } from '@smspartner-kit/core';
 import { createSendProcessor, type SendJobResult, type SendProcessor } from '@smspartner-kit/queue';
 import type { Job } from 'bullmq';
@@ -15,10 +14,10 @@ import { checkQueueModuleOptions, underSection } from './validate.js';
  * subscribed.
  */
 export class SmsPartnerSendProcessorHost extends WorkerHost {
-  private readonly logger = new Logger('SmsPartnerQueueModule');
-  private lastError = '';
-
-  constructor(readonly processor: SendProcessor) {
+  constructor(
+    readonly processor: SendProcessor,
+    private readonly connection: SmsPartnerQueueConnection,
+  ) {
     super();
   }
 
@@ -28,10 +27,7 @@ export class SmsPartnerSendProcessorHost extends WorkerHost {
 
   @OnWorkerEvent('error')
   onWorkerError(error: Error): void {
-    // A Redis outage repeats the same error on every retry: log it once per run.
-    if (error.message === this.lastError) return;
-    this.lastError = error.message;
-    this.logger.error(`send worker: ${error.message}`);
+    this.connection.report('worker', error);
   }
 }
 
@@ -72,6 +68,7 @@ export function createProcessorHost(
   );
   class SmsPartnerSendProcessor extends SmsPartnerSendProcessorHost {}
   Processor(name, { ...processor.workerOptions, autorun: false })(SmsPartnerSendProcessor);
-  host = new SmsPartnerSendProcessor(processor);
+  processor.on('error', (error) => connection.report('worker', error));
+  host = new SmsPartnerSendProcessor(processor, connection);
   return host;
 }

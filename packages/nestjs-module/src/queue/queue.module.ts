@@ -1,10 +1,11 @@
-import { BullModule } from '@nestjs/bullmq';
+import { BullModule, getQueueToken } from '@nestjs/bullmq';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { DEFAULT_QUEUE_NAME } from '@smspartner-kit/queue';
 import { SMS_PARTNER_CLIENT } from '../constants.js';
 import { SmsPartnerQueueConnection } from './connection.js';
 import {
+  SMS_PARTNER_QUEUE_BULL_QUEUE,
   SMS_PARTNER_QUEUE_CONNECTION,
   SMS_PARTNER_QUEUE_NAME,
   SMS_PARTNER_QUEUE_PROCESSOR,
@@ -58,6 +59,7 @@ class SmsPartnerQueueCoreModule extends SmsPartnerQueueOptionsModuleClass {}
  * registered with `BullModule.registerQueueAsync` under its name (`@InjectQueue(name)`, Bull Board).
  */
 @Module({})
+// biome-ignore lint/complexity/noStaticOnlyClass: a Nest dynamic module is a class with static forRoot()/forRootAsync()
 export class SmsPartnerQueueModule {
   static forRoot(options: SmsPartnerQueueModuleForRootOptions): DynamicModule {
     const { name, isGlobal, ...moduleOptions } = options;
@@ -100,6 +102,7 @@ export class SmsPartnerQueueModule {
       imports: [core, bullQueue, DiscoveryModule],
       providers: [
         { provide: SMS_PARTNER_QUEUE_NAME, useValue: name },
+        { provide: SMS_PARTNER_QUEUE_BULL_QUEUE, useExisting: getQueueToken(name) },
         {
           provide: SMS_PARTNER_QUEUE_PROCESSOR,
           useFactory: createProcessorHost,

@@ -7,8 +7,14 @@ import {
 } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import type { SendQueueEventName } from '@smspartner-kit/queue';
+import type { Queue } from 'bullmq';
 import { type DiscoveredHandler, discoverHandlers } from '../discover-handlers.js';
-import { SMS_PARTNER_QUEUE_PROCESSOR } from './constants.js';
+import { SmsPartnerQueueConnection } from './connection.js';
+import {
+  SMS_PARTNER_QUEUE_BULL_QUEUE,
+  SMS_PARTNER_QUEUE_CONNECTION,
+  SMS_PARTNER_QUEUE_PROCESSOR,
+} from './constants.js';
 import { getQueueEventHandlerEvents } from './decorators.js';
 import type { SmsPartnerQueueModuleOptions } from './options.js';
 import type { SmsPartnerSendProcessorHost } from './processor-host.js';
@@ -44,9 +50,15 @@ export class SmsPartnerQueueRuntime implements OnApplicationBootstrap, OnModuleD
     private readonly options: SmsPartnerQueueModuleOptions,
     @Inject(SMS_PARTNER_QUEUE_PROCESSOR) private readonly host: SmsPartnerSendProcessorHost | null,
     private readonly service: SmsPartnerQueueService,
+    @Inject(SMS_PARTNER_QUEUE_CONNECTION) private readonly connection: SmsPartnerQueueConnection,
+    @Inject(SMS_PARTNER_QUEUE_BULL_QUEUE) bullQueue: Queue,
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
-  ) {}
+  ) {
+    // Without listeners BullMQ prints every failed reconnection; the connection logs each outage once.
+    service.queue.on('error', (error) => connection.report('queue', error));
+    bullQueue.on('error', (error) => connection.report('queue', error));
+  }
 
   onApplicationBootstrap(): void {
     const handlers = discoverHandlers(
@@ -66,11 +78,6 @@ export class SmsPartnerQueueRuntime implements OnApplicationBootstrap, OnModuleD
       );
     }
     if (source && handlers.length > 0) {
-      if (fromQueue) {
-        this.service.queue.on('error', (error) =>
-          this.logger.error(`queue events: ${error.message}`),
-        );
-      }
       for (const handler of handlers) {
         const listener = this.guarded(handler);
         source.on(handler.event, listener);
@@ -87,7 +94,10 @@ export class SmsPartnerQueueRuntime implements OnApplicationBootstrap, OnModuleD
 
   async onModuleDestroy(): Promise<void> {
     if (this.host) {
-      await this.host.worker.close();
+      // Waits for the sends in flight to record their outcome — which needs Redis. Without Redis
+      // nothing can be recorded, and BullMQ would wait for it forever: close at once (a send
+      // whose outcome was not recorded is reconciled by tag on its next run, never resent blindly).
+      await this.host.worker.close(this.connection.redis.status !== 'ready');
       await this.host.processor.close();
     }
     for (const unsubscribe of this.unsubscribes.splice(0)) unsubscribe();
