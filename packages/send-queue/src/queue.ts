@@ -86,7 +86,7 @@ export interface SendQueue {
 function validationError(error: z.ZodError, field: string, context: string) {
   return new SmsPartnerValidationError(
     toFieldIssues(error).map((issue) => ({
-      field: issue.field ? `${field}.${issue.field}` : field,
+      field: field && issue.field ? `${field}.${issue.field}` : field || issue.field,
       message: issue.message,
     })),
     context,
