@@ -1,5 +1,5 @@
-import { getQueueToken, WorkerHost } from '@nestjs/bullmq';
-import { Injectable } from '@nestjs/common';
+import { InjectQueue, WorkerHost } from '@nestjs/bullmq';
+import { Injectable, type Provider } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { SmsPartnerConfigError } from '@smspartner-kit/core';
 import { createSendProcessor, type SendQueueEvents } from '@smspartner-kit/queue';
@@ -59,6 +59,7 @@ afterAll(async () => {
 async function queueApp(
   queue: { name: string; prefix: string },
   options: Omit<SmsPartnerQueueModuleOptions, 'connection' | 'prefix'> = {},
+  providers: Provider[] = [],
 ): Promise<TestingModule> {
   if (!prefixes.includes(queue.prefix)) prefixes.push(queue.prefix);
   const app = await Test.createTestingModule({
@@ -74,7 +75,7 @@ async function queueApp(
         useFactory: async () => ({ connection: redisUrl, prefix: queue.prefix, ...options }),
       }),
     ],
-    providers: [SmsOutcomes],
+    providers: [SmsOutcomes, ...providers],
   }).compile();
   apps.push(app);
   await app.init();
@@ -126,10 +127,16 @@ describeWithRedis('SmsPartnerQueueModule against a real Redis and the sandbox', 
 
   it('the worker is an @nestjs/bullmq processor: BullModule queue under the name, Worker with the queue options', async () => {
     const names = uniqueQueue();
-    const app = await queueApp(names, {
-      worker: { concurrency: 3, rateLimit: { max: 200, durationMs: 1000 } },
-    });
-    const bullQueue = app.get<Queue>(getQueueToken(names.name), { strict: false });
+    @Injectable()
+    class Dashboard {
+      constructor(@InjectQueue(names.name) readonly bullQueue: Queue) {}
+    }
+    const app = await queueApp(
+      names,
+      { worker: { concurrency: 3, rateLimit: { max: 200, durationMs: 1000 } } },
+      [Dashboard],
+    );
+    const bullQueue = app.get(Dashboard).bullQueue;
     expect(bullQueue).toBeInstanceOf(Queue);
     expect(bullQueue.name).toBe(names.name);
     expect(bullQueue.opts.prefix).toBe(names.prefix);
