@@ -183,6 +183,33 @@ describeWithRedis('SmsPartnerQueueModule against a real Redis and the sandbox', 
     expect(recordsTagged(job.id)).toHaveLength(1);
   });
 
+  it("a process without a worker warns at boot that its handlers need events: 'queue'", async () => {
+    const names = uniqueQueue();
+    prefixes.push(names.prefix);
+    const app = await Test.createTestingModule({
+      imports: [
+        SmsPartnerQueueModule.forRoot({
+          name: names.name,
+          connection: redisUrl,
+          prefix: names.prefix,
+          worker: false,
+        }),
+      ],
+      providers: [SmsOutcomes],
+    }).compile();
+    apps.push(app);
+    const warnings: string[] = [];
+    app.useLogger({
+      log: () => {},
+      error: () => {},
+      warn: (message: unknown) => warnings.push(String(message)),
+    });
+    await app.init();
+    expect(warnings).toEqual([
+      expect.stringContaining('SmsOutcomes.onSent, SmsOutcomes.onFailed will not be called'),
+    ]);
+  });
+
   it('a handler that throws (or rejects) is logged; the SMS is sent once and the job completes', async () => {
     @Injectable()
     class FaultyHandlers {
