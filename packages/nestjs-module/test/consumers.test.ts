@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -29,6 +30,14 @@ describe('decorator metadata in the BUILT package (guard for the tsup + @swc/cor
       expect(result.injectable).toBe(true);
       expect(result.moduleProviders).toBeGreaterThanOrEqual(4);
       expect(result.catches).toEqual(['SmsPartnerMappedError']);
+      // The ./queue entry: the health indicator gets the queue service by its class.
+      expect(result.queueService).toEqual(['Object', 'SmsPartnerQueueConnection', 'String']);
+      expect(result.queueHealth).toEqual([
+        'SmsPartnerQueueConnection',
+        'SmsPartnerQueueService',
+        'Object',
+        'Object',
+      ]);
     },
   );
 });
@@ -51,4 +60,26 @@ describe('consumers of the built package in a child node process', () => {
       });
     },
   );
+});
+
+describe('the main entry loads none of the optional peers (only ./queue needs them)', () => {
+  it.each(['index.js', 'index.cjs'])('dist/%s', (file) => {
+    const code = readFileSync(new URL(`../dist/${file}`, import.meta.url), 'utf8');
+    const loaded = [...code.matchAll(/(?:from\s*|require\()\s*['"]([^'"]+)['"]/g)].map((m) => m[1]);
+    expect(loaded).toContain('@nestjs/common');
+    for (const peer of [
+      '@nestjs/bullmq',
+      '@nestjs/terminus',
+      '@smspartner-kit/queue',
+      'bullmq',
+      'ioredis',
+    ]) {
+      expect(loaded).not.toContain(peer);
+    }
+    const queue = readFileSync(
+      new URL(`../dist/${file.replace('index', 'queue')}`, import.meta.url),
+      'utf8',
+    );
+    expect(queue).toMatch(/['"]@nestjs\/bullmq['"]/);
+  });
 });

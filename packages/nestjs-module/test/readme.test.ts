@@ -8,6 +8,7 @@ import {
   SmsPartnerValidationError,
 } from '@smspartner-kit/core';
 import { describe, expect, it } from 'vitest';
+import { installLines } from '../../../scripts/fresh-project.mjs';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 const example = readFileSync(new URL('../examples/quick-start.ts', import.meta.url), 'utf8');
@@ -51,6 +52,21 @@ describe('README', () => {
   it('quotes examples/quick-start.ts verbatim (the code the quick-start test runs)', () => {
     const body = example.split('\n').slice(1).join('\n').trim();
     expect(readme).toContain(body);
+  });
+
+  it('quotes examples/queue.ts verbatim (the code the queue example test runs)', () => {
+    const queueExample = readFileSync(new URL('../examples/queue.ts', import.meta.url), 'utf8');
+    const body = queueExample.split('\n').slice(1).join('\n').trim();
+    expect(readme).toContain(`\`\`\`ts\n${body}\n\`\`\``);
+  });
+
+  it('the queue packages are installed in their own section, not by the main install lines', () => {
+    const { dependencies, devDependencies } = installLines(readme);
+    const queuePackages = ['@smspartner-kit/queue', '@nestjs/bullmq', 'bullmq', 'ioredis'];
+    for (const name of queuePackages) {
+      expect([...dependencies, ...devDependencies]).not.toContain(name);
+    }
+    expect(readme).toContain('pnpm add @smspartner-kit/queue @nestjs/bullmq bullmq ioredis\n');
   });
 
   it('shows examples/main.ts verbatim (typechecked with the package)', () => {

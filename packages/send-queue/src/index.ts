@@ -8,6 +8,7 @@ export {
 export {
   type CampaignOptions,
   campaignOptionsSchema,
+  DEFAULT_QUEUE_NAME,
   enqueueOptionsSchema,
   queuedSendSchema,
   type SendQueueOptions,
@@ -15,6 +16,12 @@ export {
   sendQueueOptionsSchema,
   sendWorkerOptionsSchema,
 } from './options.js';
+export {
+  createSendProcessor,
+  type RateLimitable,
+  type SendProcessor,
+  type SendProcessorWorkerOptions,
+} from './processor.js';
 export {
   type CampaignRecipient,
   createSendQueue,

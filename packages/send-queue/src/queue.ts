@@ -72,6 +72,8 @@ export interface SendQueue {
   getSend(id: string): Promise<SendStatus>;
   /** Events from every worker of the queue (through Redis), from the moment of the first `on`. */
   on<E extends SendQueueEventName>(event: E, listener: (payload: SendQueueEvents[E]) => void): this;
+  /** Redis errors (of the queue, and of the event stream once listened to); without a listener BullMQ prints them. */
+  on(event: 'error', listener: (error: Error) => void): this;
   off<E extends SendQueueEventName>(
     event: E,
     listener: (payload: SendQueueEvents[E]) => void,
@@ -84,7 +86,7 @@ export interface SendQueue {
 function validationError(error: z.ZodError, field: string, context: string) {
   return new SmsPartnerValidationError(
     toFieldIssues(error).map((issue) => ({
-      field: issue.field ? `${field}.${issue.field}` : field,
+      field: field && issue.field ? `${field}.${issue.field}` : field || issue.field,
       message: issue.message,
     })),
     context,
@@ -142,6 +144,8 @@ export function createSendQueue(options: SendQueueOptions): SendQueue {
     },
   });
   const emitter = new EventEmitter();
+  // Redis errors go to `on('error')` listeners; without one, BullMQ prints them (as before).
+  queue.on('error', (error) => emitter.emit('error', error));
   let events: QueueEvents | undefined;
 
   const delayFor = (category: SendCategory): number => {
@@ -354,9 +358,9 @@ export function createSendQueue(options: SendQueueOptions): SendQueue {
       return { ...common, state: map[bullState] ?? 'unknown' };
     },
 
-    on(event, listener) {
-      listen();
-      emitter.on(event, listener);
+    on(event: string, listener: (payload: never) => void) {
+      if (event !== 'error') listen();
+      emitter.on(event, listener as (...args: unknown[]) => void);
       return api;
     },
 

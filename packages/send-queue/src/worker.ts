@@ -16,6 +16,7 @@ import {
   type SendWorkerOptions,
   sendWorkerOptionsSchema,
 } from './options.js';
+import type { RateLimitable, SendProcessorCore } from './processor.js';
 import { EVENT_PREFIX, toProgress } from './queue.js';
 import { slidingLimiter } from './rate-limit.js';
 import { FINISH, QueueState, readAttempt } from './state.js';
@@ -92,7 +93,45 @@ function describe(error: unknown): string {
  * stalled job) is reconciled by its tag before anything else is sent.
  */
 export function createSendWorker(options: SendWorkerOptions): SendWorker {
-  const o = parseConfigOptions(sendWorkerOptionsSchema, options, 'createSendWorker');
+  const core = sendProcessor(options, 'createSendWorker', () => worker);
+  const worker = new Worker<JobData, SendJobResult>(core.name, core.process, {
+    connection: core.redis,
+    prefix: core.prefix,
+    ...core.workerOptions,
+  });
+  worker.on('error', (error) => core.emitter.emit('error', error));
+
+  const api: SendWorker = {
+    on(event: string, listener: (payload: never) => void) {
+      core.emitter.on(event, listener as (...args: unknown[]) => void);
+      return api;
+    },
+    off(event, listener) {
+      core.emitter.off(event, listener);
+      return api;
+    },
+    waitUntilReady: async () => {
+      await worker.waitUntilReady();
+    },
+    async close() {
+      await worker.close();
+      await core.close();
+    },
+  };
+  return api;
+}
+
+/**
+ * The sending logic, everything but the BullMQ Worker that runs it: used by createSendWorker and,
+ * for a Worker made elsewhere (e.g. by @nestjs/bullmq), by createSendProcessor. `worker` is the
+ * Worker that runs `process` (read when an upstream 429 pauses every worker).
+ */
+export function sendProcessor(
+  options: SendWorkerOptions,
+  caller: string,
+  worker: () => RateLimitable,
+): SendProcessorCore {
+  const o = parseConfigOptions(sendWorkerOptionsSchema, options, caller);
   const client = o.client as SendClient;
   const name = o.name ?? DEFAULT_QUEUE_NAME;
   const prefix = o.prefix ?? 'bull';
@@ -106,7 +145,7 @@ export function createSendWorker(options: SendWorkerOptions): SendWorker {
   const clientTimeout = (client as { toJSON?: () => { timeoutMs?: unknown } }).toJSON?.().timeoutMs;
   if (typeof clientTimeout === 'number' && settleMs <= 2 * clientTimeout) {
     throw new SmsPartnerConfigError(
-      `Invalid createSendWorker options: settleMs (${settleMs}) must exceed twice the client's timeoutMs (${clientTimeout}), so that no request can still be in flight when an attempt is declared not sent`,
+      `Invalid ${caller} options: settleMs (${settleMs}) must exceed twice the client's timeoutMs (${clientTimeout}), so that no request can still be in flight when an attempt is declared not sent`,
       [
         {
           field: 'settleMs',
@@ -120,6 +159,7 @@ export function createSendWorker(options: SendWorkerOptions): SendWorker {
   const state = new QueueState(redis, prefix, name);
   const producer = new QueueEventsProducer(name, { connection: redis, prefix });
   const emitter = new EventEmitter();
+  producer.on('error', (error) => emitter.emit('error', error));
   const templates = new Map<string, Omit<QueuedSendParams, 'to'>>();
   const lastProgress = new Map<string, number>();
 
@@ -356,7 +396,7 @@ export function createSendWorker(options: SendWorkerOptions): SendWorker {
       if (error instanceof SmsPartnerApiError && (error.code === 429 || status === 429)) {
         // Refused, nothing queued: every worker pauses; the job waits without using a try.
         await redis.hdel(key, 'startedAt');
-        await worker.rateLimit(pauseMs);
+        await worker().rateLimit(pauseMs);
         throw Worker.RateLimitError();
       }
       if (error instanceof SmsPartnerApiError && OUTSIDE_WINDOW_CODES.has(error.code)) {
@@ -390,35 +430,23 @@ export function createSendWorker(options: SendWorkerOptions): SendWorker {
     }
   }
 
-  const worker = new Worker<JobData, SendJobResult>(name, process, {
-    connection: redis,
+  return {
+    name,
     prefix,
-    concurrency: o.concurrency ?? 10,
-    ...(o.rateLimit ? { limiter: slidingLimiter(o.rateLimit.max, o.rateLimit.durationMs) } : {}),
-    lockDuration: o.lockDurationMs ?? 30_000,
-    stalledInterval: o.stalledIntervalMs ?? 30_000,
-    // A stalled job is exactly the one that must be reconciled: never fail it for stalling.
-    maxStalledCount: 1_000,
-  });
-  worker.on('error', (error) => emitter.emit('error', error));
-
-  const api: SendWorker = {
-    on(event: string, listener: (payload: never) => void) {
-      emitter.on(event, listener as (...args: unknown[]) => void);
-      return api;
-    },
-    off(event, listener) {
-      emitter.off(event, listener);
-      return api;
-    },
-    waitUntilReady: async () => {
-      await worker.waitUntilReady();
+    redis,
+    emitter,
+    process,
+    workerOptions: {
+      concurrency: o.concurrency ?? 10,
+      ...(o.rateLimit ? { limiter: slidingLimiter(o.rateLimit.max, o.rateLimit.durationMs) } : {}),
+      lockDuration: o.lockDurationMs ?? 30_000,
+      stalledInterval: o.stalledIntervalMs ?? 30_000,
+      // A stalled job is exactly the one that must be reconciled: never fail it for stalling.
+      maxStalledCount: 1_000,
     },
     async close() {
-      await worker.close();
       await producer.close();
       await connection.release();
     },
   };
-  return api;
 }

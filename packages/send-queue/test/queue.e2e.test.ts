@@ -117,7 +117,9 @@ describeWithRedis('send queue over the sandbox', () => {
     await expect(queue.enqueue({ to: 'not a number', message: 'x' })).rejects.toThrow(
       SmsPartnerValidationError,
     );
-    await expect(queue.enqueue({ to: 'not a number', message: 'x' })).rejects.toThrow(/to/);
+    await expect(queue.enqueue({ to: 'not a number', message: 'x' })).rejects.toMatchObject({
+      issues: [{ field: 'to', message: expect.stringMatching(/digits/) }],
+    });
     await expect(
       queue.enqueue({ to: phone(2), message: 'x', tag: 'mine' } as never),
     ).rejects.toThrow(/tag/);

@@ -15,6 +15,7 @@ import {
   type Webhooks,
 } from '@smspartner-kit/webhooks';
 import { getWebhookHandlerEvents, InjectSmsPartnerWebhooks } from '../decorators.js';
+import { type DiscoveredHandler, discoverHandlers } from '../discover-handlers.js';
 import type { SmsPartnerModuleOptions } from '../options.js';
 import { SMS_PARTNER_MODULE_OPTIONS } from '../sms-partner.module-definition.js';
 import { splitWebhooksOptions, underWebhooks } from '../validate-options.js';
@@ -26,12 +27,7 @@ const DECORATOR_NAMES: Record<WebhookEventName, string> = {
 };
 
 /** A decorated method found at boot. */
-export interface DiscoveredWebhookHandler {
-  event: WebhookEventName;
-  /** `ClassName.methodName`, for messages and logs. */
-  name: string;
-  call: (payload: unknown) => unknown;
-}
+export type DiscoveredWebhookHandler = DiscoveredHandler<WebhookEventName>;
 
 /**
  * Boot-time glue, no webhook rule of its own: finds `@OnDeliveryReceipt()`, `@OnInboundMessage()`
@@ -89,48 +85,12 @@ export class SmsPartnerWebhooksRegistrar implements OnModuleInit, OnModuleDestro
 
   /** Every decorated method on singleton providers and controllers, each instance once. */
   discoverHandlers(): DiscoveredWebhookHandler[] {
-    const handlers: DiscoveredWebhookHandler[] = [];
-    const seen = new Map<object, Set<string>>();
-    const wrappers = [...this.discovery.getProviders(), ...this.discovery.getControllers()];
-    for (const wrapper of wrappers) {
-      const instance: unknown = wrapper.instance;
-      const metatype: unknown = wrapper.metatype;
-      const prototype: unknown =
-        instance && typeof instance === 'object'
-          ? Object.getPrototypeOf(instance)
-          : typeof metatype === 'function' && wrapper.inject == null
-            ? (metatype as { prototype: unknown }).prototype
-            : undefined;
-      if (!prototype || typeof prototype !== 'object') continue;
-      for (const methodName of this.scanner.getAllMethodNames(prototype)) {
-        const method: unknown = (prototype as Record<string, unknown>)[methodName];
-        const events = getWebhookHandlerEvents(method);
-        if (events.length === 0) continue;
-        const className =
-          (instance as object | undefined)?.constructor?.name ?? String(wrapper.name);
-        const name = `${className}.${methodName}`;
-        if (
-          !instance ||
-          typeof instance !== 'object' ||
-          wrapper.isTransient ||
-          !wrapper.isDependencyTreeStatic()
-        ) {
-          throw new SmsPartnerConfigError(
-            `${name} is decorated as an SMS Partner webhook handler but its provider is request-scoped or transient; ` +
-              'handlers must live on singleton providers (the default scope)',
-          );
-        }
-        const names = seen.get(instance) ?? new Set<string>();
-        seen.set(instance, names);
-        if (names.has(methodName)) continue;
-        names.add(methodName);
-        const fn = method as (payload: unknown) => unknown;
-        for (const event of events) {
-          handlers.push({ event, name, call: (payload) => fn.call(instance, payload) });
-        }
-      }
-    }
-    return handlers;
+    return discoverHandlers(
+      this.discovery,
+      this.scanner,
+      getWebhookHandlerEvents,
+      'an SMS Partner webhook handler',
+    );
   }
 
   private mount(host: HttpAdapterHost, middleware: NodeMiddleware, path = '/webhooks/smspartner') {
